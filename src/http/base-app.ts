@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { AppContext } from './context.js'
+import { registerErrorHandlers } from './error-handler.js'
+
+export type Listener = 'public' | 'internal'
+
+/**
+ * Creates a Fastify instance with what both listeners share: logger, request ids, body limit,
+ * strict validation, error mapping and request metrics.
+ */
+export function createBaseApp(context: AppContext, listener: Listener): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: context.logger.child({ listener }) as FastifyBaseLogger,
+    bodyLimit: context.config.bodyLimitBytes,
+    trustProxy: context.config.trustProxy,
+    // A caller-supplied id is kept only on the internal listener, where the caller is trusted.
+    requestIdHeader: listener === 'internal' ? 'x-request-id' : false,
+    genReqId: () => randomUUID(),
+    return503OnClosing: true,
+    ajv: {
+      // Unknown fields are rejected with 400 instead of being dropped without notice.
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+  app.addHook('onResponse', async (request, reply) => {
+    const labels = {
+      listener,
+      method: request.method,
+      route: request.routeOptions.url ?? 'unmatched',
+      status: String(reply.statusCode),
+    }
+    context.metrics.httpRequests.inc(labels)
+    context.metrics.httpDuration.observe(labels, reply.elapsedTime / 1000)
+  })
+
+  // Every route takes JSON (or a form, where a route adds that parser), so plain text is 415.
+  app.removeContentTypeParser('text/plain')
+  registerErrorHandlers(app)
+  return app as unknown as FastifyInstance
+}

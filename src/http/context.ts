@@ -1,0 +1,21 @@
+import type { Config } from '../config/config.js'
+import type { Logger } from '../observability/logger.js'
+import type { Metrics } from '../observability/metrics.js'
+import type { Database } from '../storage/database.js'
+
+/** A named check that readiness runs; it throws when the dependency is not usable. */
+export interface ReadinessCheck {
+  name: string
+  check(): Promise<void>
+}
+
+/** What the HTTP layer needs from the process: built once by the server, passed to both apps. */
+export interface AppContext {
+  config: Config
+  db: Database
+  logger: Logger
+  metrics: Metrics
+  /** Bootstrap admin token; every admin request is refused while it is undefined. */
+  adminToken: string | undefined
+  readinessChecks: ReadinessCheck[]
+}

@@ -1,0 +1,104 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { AppError } from '../errors/app-error.js'
+import { errorCodes, type ErrorCode } from '../errors/codes.js'
+import { isDatabaseUnavailable } from '../storage/open-database.js'
+
+/** The JSON body of every error response. */
+export interface ErrorBody {
+  error: ErrorCode
+  message: string
+}
+
+interface ValidationIssue {
+  keyword: string
+  instancePath: string
+  message?: string
+  params: Record<string, unknown>
+}
+
+const fastifyCodes: Partial<Record<string, ErrorCode>> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'ERR_REQUEST_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'ERR_REQUEST_MEDIA_TYPE',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'ERR_REQUEST_MALFORMED',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'ERR_REQUEST_MALFORMED',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'ERR_REQUEST_MALFORMED',
+  FST_ERR_CTP_INVALID_TYPE: 'ERR_REQUEST_MALFORMED',
+}
+
+const statusCodes: Partial<Record<number, ErrorCode>> = {
+  400: 'ERR_REQUEST_MALFORMED',
+  401: 'ERR_AUTH_INVALID',
+  403: 'ERR_AUTH_FORBIDDEN',
+  404: 'ERR_ROUTE_NOT_FOUND',
+  413: 'ERR_REQUEST_TOO_LARGE',
+  415: 'ERR_REQUEST_MEDIA_TYPE',
+  429: 'ERR_RATE_LIMITED',
+}
+
+/**
+ * Maps any error to its code, status and client message: the one place where errors become
+ * HTTP. A 5xx answer never carries the original message, which may hold SQL or SDK text.
+ */
+export function toErrorResponse(error: unknown): { status: number; body: ErrorBody } {
+  const { code, message } = classify(error)
+  const status = errorCodes[code].status
+  const clientMessage = status >= 500 ? genericMessage(code) : message
+  return { status, body: { error: code, message: clientMessage } }
+}
+
+export function registerErrorHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const { status, body } = toErrorResponse(error)
+    if (status >= 500) request.log.error({ err: error, code: body.error }, 'request failed')
+    else request.log.info({ code: body.error, reason: body.message }, 'request rejected')
+    return reply.status(status).send(body)
+  })
+}
+
+export async function notFoundHandler(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const body: ErrorBody = {
+    error: 'ERR_ROUTE_NOT_FOUND',
+    message: `no route for ${request.method} ${request.url.split('?')[0]}`,
+  }
+  return reply.status(404).send(body)
+}
+
+function classify(error: unknown): { code: ErrorCode; message: string } {
+  if (error instanceof AppError) return { code: error.code, message: error.message }
+  if (isDatabaseUnavailable(error)) return { code: 'ERR_DATABASE_UNAVAILABLE', message: '' }
+  const fastifyError = error as Partial<FastifyError> & { validation?: ValidationIssue[]; validationContext?: string }
+  if (Array.isArray(fastifyError.validation)) {
+    return { code: 'ERR_REQUEST_INVALID', message: describeValidation(fastifyError.validation, fastifyError.validationContext) }
+  }
+  const byCode = fastifyError.code ? fastifyCodes[fastifyError.code] : undefined
+  if (byCode) return { code: byCode, message: lowerFirst(fastifyError.message ?? '') }
+  const status = fastifyError.statusCode
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return { code: statusCodes[status] ?? 'ERR_REQUEST_MALFORMED', message: lowerFirst(fastifyError.message ?? '') }
+  }
+  return { code: 'ERR_INTERNAL', message: '' }
+}
+
+function describeValidation(issues: ValidationIssue[], context = 'body'): string {
+  return issues
+    .slice(0, 3)
+    .map((issue) => {
+      const path = [context, ...issue.instancePath.split('/').filter(Boolean)].join('.')
+      if (issue.keyword === 'required') return `missing required field "${path}.${String(issue.params.missingProperty)}"`
+      if (issue.keyword === 'additionalProperties') {
+        return `unknown field "${path}.${String(issue.params.additionalProperty)}"`
+      }
+      return `invalid field "${path}": ${issue.message ?? 'does not match the schema'}`
+    })
+    .join('; ')
+}
+
+function genericMessage(code: ErrorCode): string {
+  return code === 'ERR_DATABASE_UNAVAILABLE'
+    ? 'the database is unavailable; retry later'
+    : 'internal error; the service log has the details under the request id'
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1)
+}

@@ -1,0 +1,30 @@
+import rateLimit from '@fastify/rate-limit'
+import type { FastifyInstance } from 'fastify'
+import { AppError } from '../errors/app-error.js'
+import { createBaseApp } from './base-app.js'
+import type { AppContext } from './context.js'
+import { notFoundHandler } from './error-handler.js'
+
+/**
+ * Builds the public listener: DID documents and the DCP endpoints, the only listener an ingress
+ * exposes. Every route and the 404 answer are rate-limited per client address.
+ */
+export async function buildPublicApp(context: AppContext): Promise<FastifyInstance> {
+  const app = createBaseApp(context, 'public')
+  const { max, windowSeconds } = context.config.rateLimit
+
+  if (max > 0) {
+    await app.register(rateLimit, {
+      global: true,
+      max,
+      timeWindow: windowSeconds * 1000,
+      errorResponseBuilder: (_request, details) =>
+        new AppError('ERR_RATE_LIMITED', `rate limit of ${details.max} requests per ${windowSeconds} s exceeded; retry in ${Math.ceil(details.ttl / 1000)} s`),
+    })
+    // Without the limit on 404s, a client could probe for DID paths at full speed.
+    app.setNotFoundHandler({ preHandler: app.rateLimit() }, notFoundHandler)
+  } else {
+    app.setNotFoundHandler(notFoundHandler)
+  }
+  return app
+}

@@ -1,0 +1,18 @@
+import type { FastifyPluginAsync } from 'fastify'
+import type { AppContext } from '../../context.js'
+import { authenticate } from '../../plugins/authentication.js'
+import { apiKeyRoutes } from './api-keys.js'
+import { auditRoutes } from './audit.js'
+import { participantRoutes } from './participants.js'
+
+/** The admin API under `/v1`: every route needs the admin token or a participant API key. */
+export const adminRoutes: FastifyPluginAsync<{ context: AppContext }> = async (app, { context }) => {
+  app.decorateRequest('principal', null)
+  // onRequest runs before the body is read, so an unauthenticated caller cannot make the service parse it.
+  app.addHook('onRequest', async (request) => {
+    request.principal = await authenticate(request, context.db, context.adminToken)
+  })
+  await app.register(participantRoutes, { context })
+  await app.register(apiKeyRoutes, { context })
+  await app.register(auditRoutes, { context })
+}

@@ -1,0 +1,185 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type, type Static } from 'typebox'
+import { didWebPattern, participantIdPattern, type Participant } from '../../../participants/participant.js'
+import {
+  deleteParticipant,
+  getParticipant,
+  insertParticipant,
+  listParticipants,
+  setParticipantState,
+} from '../../../storage/participant-repository.js'
+import type { AppContext } from '../../context.js'
+import { audited } from '../../plugins/audit.js'
+import { authorizeParticipant, requireAdmin } from '../../plugins/authentication.js'
+import { PageLimit, errorResponses } from '../../schemas.js'
+
+const ParticipantId = Type.String({ pattern: participantIdPattern, description: 'URL-safe participant id.' })
+
+export const ParticipantSchema = Type.Object(
+  {
+    id: ParticipantId,
+    did: Type.String(),
+    displayName: Type.String(),
+    roles: Type.Array(Type.Union([Type.Literal('holder'), Type.Literal('issuer')])),
+    state: Type.Union([Type.Literal('active'), Type.Literal('deactivated')]),
+    createdAt: Type.String({ format: 'date-time' }),
+    updatedAt: Type.String({ format: 'date-time' }),
+  },
+)
+
+const CreateParticipantBody = Type.Object(
+  {
+    id: Type.Optional(ParticipantId),
+    did: Type.String({ pattern: didWebPattern, maxLength: 512, description: 'did:web of the participant.' }),
+    displayName: Type.String({ minLength: 1, maxLength: 200 }),
+    roles: Type.Array(Type.Union([Type.Literal('holder'), Type.Literal('issuer')]), {
+      minItems: 1,
+      maxItems: 2,
+      uniqueItems: true,
+    }),
+  },
+  { additionalProperties: false },
+)
+
+const ParticipantParams = Type.Object({ participantId: ParticipantId })
+
+const ListQuery = Type.Object(
+  {
+    state: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('deactivated')])),
+    limit: PageLimit,
+    after: Type.Optional(ParticipantId),
+  },
+  { additionalProperties: false },
+)
+
+const ParticipantPage = Type.Object({
+  items: Type.Array(ParticipantSchema),
+  next: Type.Union([Type.String(), Type.Null()], { description: 'Value of `after` for the next page.' }),
+})
+
+export const participantRoutes: FastifyPluginAsyncTypebox<{ context: AppContext }> = async (app, { context }) => {
+  const { db } = context
+  const tags = ['participants']
+
+  app.post(
+    '/participants',
+    {
+      schema: {
+        tags,
+        summary: 'Create a participant (admin token only)',
+        body: CreateParticipantBody,
+        response: { 201: ParticipantSchema, ...errorResponses(400, 401, 403, 409, 413, 415) },
+      },
+    },
+    async (request, reply) => {
+      requireAdmin(request.principal!)
+      const body: Static<typeof CreateParticipantBody> = request.body
+      const target = `participant:${body.id ?? body.did}`
+      const participant = await audited(
+        request,
+        db,
+        { action: 'participant.create', target, participantId: body.id ?? null, detail: { did: body.did } },
+        (tx) => insertParticipant(tx, body),
+      )
+      request.log.info({ participantId: participant.id, did: participant.did }, 'participant created')
+      return reply.status(201).send(serialize(participant))
+    },
+  )
+
+  app.get(
+    '/participants',
+    {
+      schema: {
+        tags,
+        summary: 'List participants; an API key sees only its own',
+        querystring: ListQuery,
+        response: { 200: ParticipantPage, ...errorResponses(400, 401) },
+      },
+    },
+    async (request) => {
+      const principal = request.principal!
+      const { limit, state, after } = request.query
+      const items = await listParticipants(db, {
+        limit,
+        ...(state ? { state } : {}),
+        ...(after ? { after } : {}),
+        ...(principal.kind === 'participant' ? { id: principal.participantId } : {}),
+      })
+      return { items: items.map(serialize), next: items.length === limit ? items.at(-1)!.id : null }
+    },
+  )
+
+  app.get(
+    '/participants/:participantId',
+    {
+      schema: {
+        tags,
+        summary: 'Read a participant',
+        params: ParticipantParams,
+        response: { 200: ParticipantSchema, ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (request) => {
+      authorizeParticipant(request.principal!, request.params.participantId)
+      return serialize(await getParticipant(db, request.params.participantId))
+    },
+  )
+
+  for (const [verb, state] of [['deactivate', 'deactivated'], ['activate', 'active']] as const) {
+    app.post(
+      `/participants/:participantId/${verb}`,
+      {
+        schema: {
+          tags,
+          summary: `${verb === 'deactivate' ? 'Deactivate' : 'Reactivate'} a participant (admin token only)`,
+          params: ParticipantParams,
+          response: { 200: ParticipantSchema, ...errorResponses(401, 403, 404) },
+        },
+      },
+      async (request) => {
+        requireAdmin(request.principal!)
+        const { participantId } = request.params
+        const participant = await audited(
+          request,
+          db,
+          { action: `participant.${verb}`, target: `participant:${participantId}`, participantId },
+          (tx) => setParticipantState(tx, participantId, state),
+        )
+        request.log.info({ participantId, state }, 'participant state changed')
+        return serialize(participant)
+      },
+    )
+  }
+
+  app.delete(
+    '/participants/:participantId',
+    {
+      schema: {
+        tags,
+        summary: 'Delete a participant and everything it owns (admin token only)',
+        params: ParticipantParams,
+        response: { 204: Type.Null(), ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      requireAdmin(request.principal!)
+      const { participantId } = request.params
+      await audited(
+        request,
+        db,
+        { action: 'participant.delete', target: `participant:${participantId}`, participantId },
+        (tx) => deleteParticipant(tx, participantId),
+      )
+      request.log.info({ participantId }, 'participant deleted')
+      return reply.status(204).send(null)
+    },
+  )
+}
+
+function serialize(participant: Participant) {
+  return {
+    ...participant,
+    createdAt: participant.createdAt.toISOString(),
+    updatedAt: participant.updatedAt.toISOString(),
+  }
+}

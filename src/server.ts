@@ -1,0 +1,85 @@
+import type { FastifyInstance } from 'fastify'
+import { resolveAdminToken } from './config/admin-token.js'
+import type { Config } from './config/config.js'
+import type { AppContext } from './http/context.js'
+import { buildInternalApp } from './http/internal-app.js'
+import { buildPublicApp } from './http/public-app.js'
+import { createLogger, type Logger } from './observability/logger.js'
+import { createMetrics } from './observability/metrics.js'
+import type { Database } from './storage/database.js'
+import { migrate } from './storage/migrate.js'
+import { openDatabase } from './storage/open-database.js'
+
+export interface StartOptions {
+  logger?: Logger
+  /** Database to use instead of the one the configuration names; the server then does not close it. */
+  db?: Database
+  /** Called with both apps before they listen, to add routes. */
+  extend?: (apps: { publicApp: FastifyInstance; internalApp: FastifyInstance; context: AppContext }) => Promise<void>
+}
+
+export interface RunningServer {
+  context: AppContext
+  publicApp: FastifyInstance
+  internalApp: FastifyInstance
+  publicUrl: string
+  internalUrl: string
+  /** Stops accepting, drains in-flight requests, then closes the database. Safe to call twice. */
+  close(): Promise<void>
+}
+
+/** Starts both listeners on a migrated database. */
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger(config.logLevel)
+  const adminToken = resolveAdminToken(config, logger)
+  const db = options.db ?? (await openDatabase(config.database))
+  const ownsDatabase = options.db === undefined
+
+  try {
+    const applied = await migrate(db)
+    logger.info({ database: db.kind, applied: applied.map((m) => `${m.version}.${m.name}`) }, 'database migrated')
+
+    const context: AppContext = {
+      config,
+      db,
+      logger,
+      metrics: createMetrics(() => db.poolStats()),
+      adminToken,
+      readinessChecks: [{ name: 'database', check: async () => void (await db.query('SELECT 1')) }],
+    }
+    const publicApp = await buildPublicApp(context)
+    const internalApp = await buildInternalApp(context)
+    await options.extend?.({ publicApp, internalApp, context })
+
+    const publicUrl = await publicApp.listen(config.publicListener)
+    const internalUrl = await internalApp.listen(config.internalListener).catch(async (error: unknown) => {
+      await publicApp.close()
+      throw error
+    })
+    logger.info({ publicUrl, internalUrl, database: db.kind }, 'dcp-identity started')
+
+    let closing: Promise<void> | undefined
+    const close = () => (closing ??= shutdown(config, logger, [publicApp, internalApp], ownsDatabase ? db : undefined))
+    return { context, publicApp, internalApp, publicUrl, internalUrl, close }
+  } catch (error) {
+    if (ownsDatabase) await db.close()
+    throw error
+  }
+}
+
+async function shutdown(config: Config, logger: Logger, apps: FastifyInstance[], db: Database | undefined) {
+  logger.info({ timeoutSeconds: config.shutdownTimeoutSeconds }, 'shutting down: draining in-flight requests')
+  const drained = Promise.all(apps.map((app) => app.close()))
+  let timer: NodeJS.Timeout | undefined
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), config.shutdownTimeoutSeconds * 1000)
+  })
+  if ((await Promise.race([drained, timedOut])) === 'timeout') {
+    logger.warn('shutdown timeout reached: closing the remaining connections')
+    for (const app of apps) app.server.closeAllConnections()
+    await drained
+  }
+  clearTimeout(timer)
+  if (db) await db.close()
+  logger.info('dcp-identity stopped')
+}

@@ -1,0 +1,74 @@
+import pg from 'pg'
+import type { Database, PoolStats, Queryable, QueryResult, Row } from './database.js'
+
+// timestamptz and jsonb are parsed by pg already; bigint (int8) stays a string unless set here.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value))
+
+export interface PostgresOptions {
+  url: string
+  poolMax: number
+  /** Time a query may wait for a free connection. */
+  connectionTimeoutMs?: number
+}
+
+export class PostgresDatabase implements Database {
+  readonly kind = 'postgres' as const
+  readonly #pool: pg.Pool
+
+  constructor(options: PostgresOptions) {
+    this.#pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.poolMax,
+      connectionTimeoutMillis: options.connectionTimeoutMs ?? 5000,
+      idleTimeoutMillis: 30_000,
+    })
+    // An idle client that loses its connection emits here; without a listener the process exits.
+    this.#pool.on('error', () => {})
+  }
+
+  async query<R extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
+    const result = await this.#pool.query<R>(sql, params as unknown[])
+    return { rows: result.rows, rowCount: result.rowCount ?? 0 }
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.#pool.query(sql)
+  }
+
+  async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    const client = await this.#pool.connect()
+    const tx: Queryable = {
+      async query<R extends Row = Row>(sql: string, params: readonly unknown[] = []) {
+        const result = await client.query<R>(sql, params as unknown[])
+        return { rows: result.rows, rowCount: result.rowCount ?? 0 }
+      },
+      async exec(sql: string) {
+        await client.query(sql)
+      },
+    }
+    let broken = false
+    try {
+      await client.query('BEGIN')
+      const result = await work(tx)
+      await client.query('COMMIT')
+      return result
+    } catch (error) {
+      try {
+        await client.query('ROLLBACK')
+      } catch {
+        broken = true
+      }
+      throw error
+    } finally {
+      client.release(broken)
+    }
+  }
+
+  poolStats(): PoolStats {
+    return { total: this.#pool.totalCount, idle: this.#pool.idleCount, waiting: this.#pool.waitingCount }
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.end()
+  }
+}

@@ -1,0 +1,49 @@
+import { randomBytes } from 'node:crypto'
+import pg from 'pg'
+import type { Database } from '../../src/storage/database.js'
+import { EmbeddedDatabase } from '../../src/storage/embedded-database.js'
+import { PostgresDatabase } from '../../src/storage/postgres-database.js'
+
+export type DatabaseKind = 'embedded' | 'postgres'
+
+interface Teardown {
+  teardown(fn: () => unknown): void
+}
+
+/** The kinds storage tests run against: always the embedded one, PostgreSQL when DATABASE_URL is set. */
+export const databaseKinds: DatabaseKind[] = process.env.DATABASE_URL ? ['embedded', 'postgres'] : ['embedded']
+
+/** Opens an empty database of the given kind that is dropped when the test ends. */
+export async function createTestDatabase(t: Teardown, kind: DatabaseKind): Promise<Database> {
+  if (kind === 'embedded') {
+    const db = await EmbeddedDatabase.open()
+    t.teardown(() => db.close())
+    return db
+  }
+  const url = await createPostgresDatabase(t)
+  const db = new PostgresDatabase({ url, poolMax: 5 })
+  t.teardown(() => db.close())
+  return db
+}
+
+/** Creates an empty PostgreSQL database on the DATABASE_URL server and returns its URL. */
+export async function createPostgresDatabase(t: Teardown): Promise<string> {
+  const serverUrl = process.env.DATABASE_URL
+  if (!serverUrl) throw new Error('DATABASE_URL is not set')
+  const name = `dcp_test_${randomBytes(6).toString('hex')}`
+  await withAdminClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name}`))
+  t.teardown(() => withAdminClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)))
+  const url = new URL(serverUrl)
+  url.pathname = `/${name}`
+  return url.toString()
+}
+
+async function withAdminClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    return await work(client)
+  } finally {
+    await client.end()
+  }
+}
