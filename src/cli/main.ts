@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander'
 import { ConfigError, loadConfig } from '../config/config.js'
+import { renderVariablesTable } from '../config/render-table.js'
 import { MigrationError } from '../storage/migrate.js'
 import { exitCodes } from './exit-codes.js'
 import { migrateCommand } from './migrate-command.js'
@@ -29,6 +30,13 @@ export async function main(argv: string[]): Promise<number> {
     .description('Apply pending database migrations and exit. Safe to run from several replicas at once.')
     .action(async () => {
       exitCode = await migrateCommand(loadConfig())
+    })
+
+  program
+    .command('config')
+    .description('Print every environment variable with its default, unit and meaning, as a Markdown table.')
+    .action(() => {
+      process.stdout.write(`${renderVariablesTable()}\n`)
     })
 
   try {

@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs'
+import { readDidConfig, type DidConfig } from './did-variables.js'
+import { readKeyConfig, type KeyConfig } from './key-variables.js'
+import type { ValueOfVariable } from './variable.js'
 import { variables, type VariableName, type Variables } from './variables.js'
 
-type ValueOf<N extends VariableName> = Variables[N] extends { parse: (raw: string) => infer T } ? T : never
+type ValueOf<N extends VariableName> = ValueOfVariable<Variables[N]>
 
 export type Environment = Record<string, string | undefined>
 
@@ -23,6 +26,8 @@ export interface Config {
   rateLimit: { max: number; windowSeconds: number }
   trustProxy: boolean
   shutdownTimeoutSeconds: number
+  keys: KeyConfig
+  did: DidConfig
 }
 
 /** Raised when environment variables are missing or invalid; the message names each one. */
@@ -70,6 +75,8 @@ export function loadConfig(env: Environment = process.env): Config {
     rateLimit: { max: read('RATE_LIMIT_MAX') ?? 1200, windowSeconds: read('RATE_LIMIT_WINDOW_SECONDS') ?? 60 },
     trustProxy: read('TRUST_PROXY') ?? false,
     shutdownTimeoutSeconds: read('SHUTDOWN_TIMEOUT_SECONDS') ?? 10,
+    keys: readKeyConfig(read, problems),
+    did: readDidConfig(read, problems),
   }
 
   if (config.publicListener.port !== 0 && config.publicListener.port === config.internalListener.port) {

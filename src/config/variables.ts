@@ -1,24 +1,9 @@
+import { didVariables } from './did-variables.js'
+import { keyVariables } from './key-variables.js'
 import * as parse from './parsers.js'
+import { variable } from './variable.js'
 
-/**
- * One environment variable: its parser, default and the text the README table carries.
- * A variable without a default is optional and absent from the config when unset.
- */
-export interface Variable<T> {
-  readonly parse: parse.Parser<T>
-  readonly default?: T
-  readonly description: string
-  /** Unit or form shown in the README, such as "seconds" or "URL". */
-  readonly unit: string
-  /** Whether the value is secret, so that no message echoes it. */
-  readonly secret?: boolean
-}
-
-function variable<T>(spec: Variable<T>): Variable<T> {
-  return spec
-}
-
-export const variables = {
+export const serviceVariables = {
   PUBLIC_PORT: variable({
     parse: parse.port,
     default: 8080,
@@ -117,6 +102,13 @@ export const variables = {
     unit: 'seconds',
     description: 'Time that in-flight requests get to finish after SIGTERM or SIGINT before connections are closed.',
   }),
+} as const
+
+/** Every variable the service reads, by section. */
+export const variables = {
+  ...serviceVariables,
+  ...keyVariables,
+  ...didVariables,
 } as const
 
 export type Variables = typeof variables
