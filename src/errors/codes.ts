@@ -55,6 +55,22 @@ export const errorCodes = {
     status: 404,
     description: 'The participant has no API key with this id.',
   },
+  ERR_DCP_MESSAGE_INVALID: {
+    status: 400,
+    description: 'A DCP message lacks the DCP context, its type, or a field the protocol requires.',
+  },
+  ERR_DCP_QUERY_AMBIGUOUS: {
+    status: 400,
+    description: 'A presentation query has both "scope" and "presentationDefinition".',
+  },
+  ERR_DCP_PRESENTATION_DEFINITION_INVALID: {
+    status: 400,
+    description: 'The presentation definition of a query is not a valid DIF presentation definition.',
+  },
+  ERR_DCP_PRESENTATION_DEFINITION_UNSUPPORTED: {
+    status: 501,
+    description: 'A valid presentation definition was sent; this service answers queries by scope only.',
+  },
   ERR_DATABASE_UNAVAILABLE: {
     status: 503,
     description: 'The database did not answer; the request can be retried.',
