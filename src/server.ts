@@ -8,6 +8,8 @@ import { createLogger, type Logger } from './observability/logger.js'
 import { createMetrics } from './observability/metrics.js'
 import type { Database } from './storage/database.js'
 import { migrate } from './storage/migrate.js'
+import { PeriodicTask } from './jobs/periodic-task.js'
+import { deleteExpiredTokenUses } from './tokens/jti-store.js'
 import { openDatabase } from './storage/open-database.js'
 
 export interface StartOptions {
@@ -51,15 +53,29 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const internalApp = await buildInternalApp(context)
     await options.extend?.({ publicApp, internalApp, context })
 
+    const tasks = [
+      new PeriodicTask({
+        name: 'token-id-cleanup',
+        intervalMs: 60_000,
+        logger,
+        run: async () => {
+          const deleted = await deleteExpiredTokenUses(db, new Date())
+          if (deleted > 0) logger.debug({ deleted }, 'expired token ids deleted')
+        },
+      }),
+    ]
+
     const publicUrl = await publicApp.listen(config.publicListener)
     const internalUrl = await internalApp.listen(config.internalListener).catch(async (error: unknown) => {
       await publicApp.close()
       throw error
     })
+    for (const task of tasks) task.start()
     logger.info({ publicUrl, internalUrl, database: db.kind }, 'dcp-identity started')
 
     let closing: Promise<void> | undefined
-    const close = () => (closing ??= shutdown(config, logger, [publicApp, internalApp], ownsDatabase ? db : undefined))
+    const close = () =>
+      (closing ??= shutdown(config, logger, [publicApp, internalApp], tasks, ownsDatabase ? db : undefined))
     return { context, publicApp, internalApp, publicUrl, internalUrl, close }
   } catch (error) {
     if (ownsDatabase) await db.close()
@@ -67,7 +83,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   }
 }
 
-async function shutdown(config: Config, logger: Logger, apps: FastifyInstance[], db: Database | undefined) {
+async function shutdown(
+  config: Config,
+  logger: Logger,
+  apps: FastifyInstance[],
+  tasks: PeriodicTask[],
+  db: Database | undefined,
+) {
   logger.info({ timeoutSeconds: config.shutdownTimeoutSeconds }, 'shutting down: draining in-flight requests')
   const drained = Promise.all(apps.map((app) => app.close()))
   let timer: NodeJS.Timeout | undefined
@@ -80,6 +102,7 @@ async function shutdown(config: Config, logger: Logger, apps: FastifyInstance[],
     await drained
   }
   clearTimeout(timer)
+  await Promise.all(tasks.map((task) => task.stop()))
   if (db) await db.close()
   logger.info('dcp-identity stopped')
 }
