@@ -3,6 +3,9 @@ import { PeriodicTask } from '../../src/jobs/periodic-task.js'
 import { createLogger } from '../../src/observability/logger.js'
 
 t.test('runs repeatedly, survives a failure, and stop waits for the run in progress', async (t) => {
+  // The task's timers are unref'd, so the test keeps the event loop alive itself.
+  const keepAlive = setInterval(() => {}, 1000)
+  t.teardown(() => clearInterval(keepAlive))
   let runs = 0
   let release!: () => void
   let thirdStarted!: () => void
