@@ -40,7 +40,7 @@ export async function startTestServer(
 /** Sends an admin request with a bearer credential through `inject`. */
 export async function adminRequest(
   app: FastifyInstance,
-  method: 'GET' | 'POST' | 'DELETE',
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   url: string,
   options: { token?: string | null; body?: unknown } = {},
 ) {

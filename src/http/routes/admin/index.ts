@@ -4,6 +4,7 @@ import { authenticate } from '../../plugins/authentication.js'
 import { apiKeyRoutes } from './api-keys.js'
 import { auditRoutes } from './audit.js'
 import { participantRoutes } from './participants.js'
+import { stsClientRoutes } from './sts-client.js'
 
 /** The admin API under `/v1`: every route needs the admin token or a participant API key. */
 export const adminRoutes: FastifyPluginAsync<{ context: AppContext }> = async (app, { context }) => {
@@ -15,4 +16,5 @@ export const adminRoutes: FastifyPluginAsync<{ context: AppContext }> = async (a
   await app.register(participantRoutes, { context })
   await app.register(apiKeyRoutes, { context })
   await app.register(auditRoutes, { context })
+  await app.register(stsClientRoutes, { context })
 }

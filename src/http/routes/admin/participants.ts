@@ -8,6 +8,9 @@ import {
   listParticipants,
   setParticipantState,
 } from '../../../storage/participant-repository.js'
+import { digest } from '../../../participants/api-key-secret.js'
+import { insertStsClient } from '../../../storage/sts-client-repository.js'
+import { generateClientSecret } from '../../../sts/client-secret.js'
 import type { AppContext } from '../../context.js'
 import { audited } from '../../plugins/audit.js'
 import { authorizeParticipant, requireAdmin } from '../../plugins/authentication.js'
@@ -37,9 +40,20 @@ const CreateParticipantBody = Type.Object(
       maxItems: 2,
       uniqueItems: true,
     }),
+    stsClientId: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 512, description: 'Client id of the STS client; defaults to the DID.' }),
+    ),
   },
   { additionalProperties: false },
 )
+
+const CreatedParticipant = Type.Object({
+  ...ParticipantSchema.properties,
+  stsClient: Type.Object({
+    clientId: Type.String(),
+    clientSecret: Type.String({ description: 'The STS client secret. It is shown only in this response.' }),
+  }),
+})
 
 const ParticipantParams = Type.Object({ participantId: ParticipantId })
 
@@ -66,23 +80,34 @@ export const participantRoutes: FastifyPluginAsyncTypebox<{ context: AppContext 
     {
       schema: {
         tags,
-        summary: 'Create a participant (admin token only)',
+        summary: 'Create a participant and its STS client (admin token only); the client secret is shown once',
         body: CreateParticipantBody,
-        response: { 201: ParticipantSchema, ...errorResponses(400, 401, 403, 409, 413, 415) },
+        response: { 201: CreatedParticipant, ...errorResponses(400, 401, 403, 409, 413, 415) },
       },
     },
     async (request, reply) => {
       requireAdmin(request.principal!)
-      const body: Static<typeof CreateParticipantBody> = request.body
-      const target = `participant:${body.id ?? body.did}`
-      const participant = await audited(
+      const { stsClientId, ...fields }: Static<typeof CreateParticipantBody> = request.body
+      const target = `participant:${fields.id ?? fields.did}`
+      const clientSecret = generateClientSecret()
+      const { participant, stsClient } = await audited(
         request,
         db,
-        { action: 'participant.create', target, participantId: body.id ?? null, detail: { did: body.did } },
-        (tx) => insertParticipant(tx, body),
+        { action: 'participant.create', target, participantId: fields.id ?? null, detail: { did: fields.did } },
+        async (tx) => {
+          const participant = await insertParticipant(tx, fields)
+          const stsClient = await insertStsClient(tx, {
+            participantId: participant.id,
+            clientId: stsClientId ?? participant.did,
+            secretHash: digest(clientSecret),
+          })
+          return { participant, stsClient }
+        },
       )
       request.log.info({ participantId: participant.id, did: participant.did }, 'participant created')
-      return reply.status(201).send(serialize(participant))
+      return reply
+        .status(201)
+        .send({ ...serialize(participant), stsClient: { clientId: stsClient.clientId, clientSecret } })
     },
   )
 

@@ -1,0 +1,74 @@
+import t from 'tap'
+import { secretMatches } from '../../src/participants/api-key-secret.js'
+import { findStsClientCredential } from '../../src/storage/sts-client-repository.js'
+import { createTestDatabase, databaseKinds } from '../helpers/databases.js'
+import { adminRequest, startTestServer } from '../helpers/server.js'
+
+for (const kind of databaseKinds) {
+  t.test(`${kind}: STS client administration`, async (t) => {
+    const db = await createTestDatabase(t, kind)
+    const { internalApp: app } = await startTestServer(t, { db })
+    const did = 'did:web:localhost%3A8080:companyx'
+
+    const created = await adminRequest(app, 'POST', '/v1/participants', {
+      body: { id: 'companyx', did, displayName: 'X', roles: ['holder'] },
+    })
+    t.equal(created.statusCode, 201)
+    const { clientId, clientSecret } = created.json().stsClient
+    t.equal(clientId, did, 'client id defaults to the DID')
+    t.match(clientSecret, /^[A-Za-z0-9_-]{43}$/)
+
+    const stored = await findStsClientCredential(db, did)
+    t.ok(stored && secretMatches(clientSecret, stored.secretHash), 'only a digest is stored and it matches')
+    t.equal(stored?.participantDid, did)
+
+    const read = await adminRequest(app, 'GET', '/v1/participants/companyx/sts-client')
+    t.same(Object.keys(read.json()).sort(), ['clientId', 'createdAt', 'participantId', 'rotatedAt'])
+
+    t.test('rotation replaces the secret', async (t) => {
+      const rotated = await adminRequest(app, 'POST', '/v1/participants/companyx/sts-client/rotate-secret')
+      t.equal(rotated.statusCode, 200)
+      const { clientSecret: newSecret, rotatedAt } = rotated.json()
+      t.type(rotatedAt, 'string')
+      const credential = await findStsClientCredential(db, did)
+      t.notOk(secretMatches(clientSecret, credential!.secretHash), 'old secret no longer matches')
+      t.ok(secretMatches(newSecret, credential!.secretHash))
+    })
+
+    t.test('a given secret can be set and must be long enough', async (t) => {
+      const secret = 'vault-kept-secret-0123456789abcdef'
+      const set = await adminRequest(app, 'PUT', '/v1/participants/companyx/sts-client/secret', { body: { clientSecret: secret } })
+      t.equal(set.statusCode, 200)
+      t.notOk('clientSecret' in set.json())
+      t.ok(secretMatches(secret, (await findStsClientCredential(db, did))!.secretHash))
+      const short = await adminRequest(app, 'PUT', '/v1/participants/companyx/sts-client/secret', { body: { clientSecret: 'short' } })
+      t.equal(short.statusCode, 400)
+      t.match(short.json().message, /^invalid field "body.clientSecret"/)
+    })
+
+    t.test('custom client id and its uniqueness', async (t) => {
+      const custom = await adminRequest(app, 'POST', '/v1/participants', {
+        body: { id: 'companyy', did: 'did:web:y.example', displayName: 'Y', roles: ['holder'], stsClientId: 'connector-y' },
+      })
+      t.equal(custom.json().stsClient.clientId, 'connector-y')
+      const clash = await adminRequest(app, 'POST', '/v1/participants', {
+        body: { id: 'companyz', did: 'did:web:z.example', displayName: 'Z', roles: ['holder'], stsClientId: 'connector-y' },
+      })
+      t.equal(clash.statusCode, 409)
+      t.same(clash.json(), { error: 'ERR_PARTICIPANT_CONFLICT', message: 'STS client id "connector-y" is already in use' })
+      t.equal((await adminRequest(app, 'GET', '/v1/participants/companyz')).statusCode, 404, 'nothing half-created')
+    })
+
+    t.test('changes are audited and limited to the participant', async (t) => {
+      const audit = (await adminRequest(app, 'GET', '/v1/audit?participantId=companyx')).json().items
+      t.same(
+        audit.map((row: { action: string }) => row.action),
+        ['sts-client.set-secret', 'sts-client.rotate-secret', 'participant.create'],
+        'a body that fails the schema changes nothing and is not audited',
+      )
+      const key = (await adminRequest(app, 'POST', '/v1/participants/companyy/api-keys', { body: { name: 'y' } })).json()
+      const forbidden = await adminRequest(app, 'POST', '/v1/participants/companyx/sts-client/rotate-secret', { token: key.token })
+      t.equal(forbidden.statusCode, 403)
+    })
+  })
+}
