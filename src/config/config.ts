@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { readDidConfig, type DidConfig } from './did-variables.js'
 import { readKeyConfig, type KeyConfig } from './key-variables.js'
+import { readTokenConfig, type TokenConfig } from './token-variables.js'
 import type { ValueOfVariable } from './variable.js'
 import { variables, type VariableName, type Variables } from './variables.js'
 
@@ -27,6 +28,7 @@ export interface Config {
   trustProxy: boolean
   shutdownTimeoutSeconds: number
   keys: KeyConfig
+  tokens: TokenConfig
   did: DidConfig
 }
 
@@ -76,6 +78,7 @@ export function loadConfig(env: Environment = process.env): Config {
     trustProxy: read('TRUST_PROXY') ?? false,
     shutdownTimeoutSeconds: read('SHUTDOWN_TIMEOUT_SECONDS') ?? 10,
     keys: readKeyConfig(read, problems),
+    tokens: readTokenConfig(read),
     did: readDidConfig(read, problems),
   }
 

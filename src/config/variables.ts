@@ -1,6 +1,7 @@
 import { didVariables } from './did-variables.js'
 import { keyVariables } from './key-variables.js'
 import * as parse from './parsers.js'
+import { tokenVariables } from './token-variables.js'
 import { variable } from './variable.js'
 
 export const serviceVariables = {
@@ -108,6 +109,7 @@ export const serviceVariables = {
 export const variables = {
   ...serviceVariables,
   ...keyVariables,
+  ...tokenVariables,
   ...didVariables,
 } as const
 
