@@ -1,15 +1,8 @@
 import { parseIpAddress } from './ip-address.js'
 
-/** Why an IP address is not a public unicast address that a DID document may be fetched from. */
+/** Category of an IP address that is not public unicast, so no DID document is fetched from it. */
 export type AddressCategory =
-  | 'loopback'
-  | 'private'
-  | 'link-local'
-  | 'unique-local'
-  | 'unspecified'
-  | 'multicast'
-  | 'metadata'
-  | 'reserved'
+  'loopback' | 'private' | 'link-local' | 'unique-local' | 'unspecified' | 'multicast' | 'metadata' | 'reserved'
 
 interface AddressRange {
   readonly prefix: Uint8Array
@@ -35,7 +28,7 @@ const ipv4Ranges = [
   range('198.51.100.0', 24, 'reserved'),
   range('203.0.113.0', 24, 'reserved'),
   range('224.0.0.0', 4, 'multicast'),
-  // 240.0.0.0/4 is reserved and holds the broadcast address 255.255.255.255.
+  // 240.0.0.0/4 is reserved and contains the broadcast address 255.255.255.255.
   range('240.0.0.0', 4, 'reserved'),
 ]
 

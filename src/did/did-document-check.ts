@@ -45,7 +45,7 @@ function isMethod(value: unknown): boolean {
   return isObject(value) && typeof value.id === 'string'
 }
 
-/** Whether an optional property is absent or an array whose entries all pass the test. */
+/** Tests that an optional property is absent or an array whose entries all pass the test. */
 function isListOf(value: unknown, test: (entry: unknown) => boolean): boolean {
   return value === undefined || (Array.isArray(value) && value.every(test))
 }

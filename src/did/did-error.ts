@@ -25,8 +25,8 @@ const resolutionErrorOf: Record<DidErrorCode, ResolutionErrorValue> = {
   ERR_DID_INVALID: 'invalidDid',
   ERR_DID_METHOD_UNSUPPORTED: 'unsupportedDidMethod',
   ERR_DID_NOT_FOUND: 'notFound',
-  // Every failure to retrieve the document reads as notFound, as in web-did-resolver; the code
-  // in the metadata tells them apart.
+  // Every failure to retrieve the document is reported as notFound, as web-did-resolver does.
+  // The code in the metadata distinguishes them.
   ERR_DID_RESOLUTION_FAILED: 'notFound',
   ERR_DID_RESOLUTION_TIMEOUT: 'notFound',
   ERR_DID_ADDRESS_REFUSED: 'notFound',

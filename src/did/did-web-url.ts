@@ -20,12 +20,17 @@ export function didWebDocumentUrl(did: string, allowList: HostAllowList): URL {
   if (!did.startsWith('did:web:')) throw invalid(did, 'expected a DID that starts with "did:web:"')
   const [hostPart = '', ...pathParts] = did.slice('did:web:'.length).split(':')
   for (const part of [hostPart, ...pathParts]) {
-    if (!segmentPattern.test(part)) throw invalid(did, `segment ${quoteRemote(part)} is empty or has a character outside the DID syntax`)
+    if (!segmentPattern.test(part)) {
+      throw invalid(did, `segment ${quoteRemote(part)} is empty or has a character outside the DID syntax`)
+    }
   }
 
   const { hostname, port } = parseHost(did, hostPart)
   const scheme = allowList.schemeFor(hostname, port)
-  const path = pathParts.length === 0 ? '/.well-known/did.json' : `/${pathParts.map((part) => pathSegment(did, part)).join('/')}/did.json`
+  const path =
+    pathParts.length === 0
+      ? '/.well-known/did.json'
+      : `/${pathParts.map((part) => pathSegment(did, part)).join('/')}/did.json`
   const url = new URL(`${scheme}://${hostname}${port === undefined ? '' : `:${port}`}${path}`)
   if (url.hostname !== hostname) throw invalid(did, `host ${quoteRemote(hostname)} is not in canonical form`)
   return url
@@ -34,7 +39,9 @@ export function didWebDocumentUrl(did: string, allowList: HostAllowList): URL {
 function parseHost(did: string, hostPart: string): { hostname: string; port?: number } {
   const match = hostPattern.exec(decode(did, hostPart))
   const hostname = match?.[1]?.toLowerCase()
-  if (hostname === undefined) throw invalid(did, `host ${quoteRemote(hostPart)} is not a host name with an optional %3A port`)
+  if (hostname === undefined) {
+    throw invalid(did, `host ${quoteRemote(hostPart)} is not a host name with an optional %3A port`)
+  }
   if (match?.[2] === undefined) return { hostname }
 
   const port = Number(match[2])

@@ -27,10 +27,11 @@ export interface GuardedFetchOptions {
 const redirectStatuses = new Set([301, 302, 303, 307, 308])
 
 /**
- * Fetches a JSON document with the checks that resolving someone else's DID needs: https only
- * (http only for allow-listed hosts), every address checked before connecting, at most
- * `maxRedirects` redirects and only to https, one time limit over the whole exchange, and a size
- * cap while streaming. Throws a `DidError` for every failure.
+ * Fetches a JSON document with the checks that resolving another party's DID needs. The URL must
+ * be https, or http for an allow-listed host. Every address is checked before connecting, and
+ * at most `maxRedirects` redirects are followed, each to https. One time limit covers the whole
+ * exchange, and the size cap applies while the body streams in. Throws a `DidError` for every
+ * failure.
  */
 export async function guardedFetchJson(url: URL, options: GuardedFetchOptions): Promise<JsonResponse> {
   const controller = new AbortController()
@@ -76,12 +77,12 @@ async function followRedirects(start: URL, options: GuardedFetchOptions, signal:
 
 /** Returns the port of the URL after checking that its scheme is allowed for its host. */
 function checkScheme(url: URL, allowList: HostAllowList): number {
-  const scheme = url.protocol === 'https:' ? 'https' : url.protocol === 'http:' ? 'http' : undefined
-  if (scheme === undefined) {
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new DidError('ERR_DID_ADDRESS_REFUSED', `scheme of ${quoteRemote(url.href)} is not https`)
   }
+  const scheme = url.protocol === 'https:' ? 'https' : 'http'
   const port = url.port === '' ? defaultPort(scheme) : Number(url.port)
-  if (scheme === 'http' && allowList.find(bareHostname(url), port)?.scheme !== 'http') {
+  if (scheme === 'http' && allowList.find(bareHostname(url), port, 'http') === undefined) {
     throw new DidError(
       'ERR_DID_ADDRESS_REFUSED',
       `http is not allowed for ${quoteRemote(url.host)}; serve the DID document over https or add the host to DID_WEB_HTTP_HOSTS`,
@@ -127,7 +128,14 @@ function sendRequest(
   }
   const transport = url.protocol === 'https:' ? https : http
   return new Promise((resolve, reject) => {
-    const request = transport.request(requestOptions, resolve)
+    let request: http.ClientRequest
+    try {
+      request = transport.request(requestOptions, resolve)
+    } catch (error) {
+      // node:http throws at once for options it rejects, such as a path with unescaped characters.
+      reject(requestFailure(url, error as NodeJS.ErrnoException))
+      return
+    }
     request.on('error', (error: NodeJS.ErrnoException) => reject(requestFailure(url, error)))
     request.end()
   })

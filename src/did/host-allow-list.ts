@@ -22,15 +22,21 @@ export class HostAllowList {
     this.#rules = rules.map((rule) => ({ ...rule, hostname: normalizeHostname(rule.hostname) }))
   }
 
-  /** Returns the first rule that covers the host and port, or undefined. */
-  find(hostname: string, port: number): HostRule | undefined {
+  /** Returns the first rule that covers the host and port, limited to one scheme when given. */
+  find(hostname: string, port: number, scheme?: 'http' | 'https'): HostRule | undefined {
     const name = normalizeHostname(hostname)
-    return this.#rules.find((rule) => rule.hostname === name && (rule.port === undefined || rule.port === port))
+    return this.#rules.find(
+      (rule) =>
+        rule.hostname === name &&
+        (rule.port === undefined || rule.port === port) &&
+        (scheme === undefined || rule.scheme === scheme),
+    )
   }
 
   /**
-   * Returns the scheme of a DID document URL. A DID without a port means the default port of
-   * the rule's scheme, so `did:web:svc` matches the rule `svc:80` with scheme http.
+   * Returns the scheme of a DID document URL from the first rule that covers the host. A DID
+   * without a port means the default port of the rule's scheme, so `did:web:svc` matches the
+   * rule `svc:80` with scheme http.
    */
   schemeFor(hostname: string, port: number | undefined): 'http' | 'https' {
     const name = normalizeHostname(hostname)

@@ -3,7 +3,7 @@ import { DidError, quoteRemote } from './did-error.js'
 
 /** A JSON body that passed the status, content type and size checks. */
 export interface JsonResponse {
-  /** URL that answered, after redirects. */
+  /** URL that returned the response, after redirects. */
   url: URL
   /** Media type of the response, without parameters. */
   mediaType: string
@@ -34,7 +34,7 @@ function checkStatus(url: URL, response: IncomingMessage): void {
   if (status === 404 || status === 410) {
     throw new DidError('ERR_DID_NOT_FOUND', `DID document not found at ${quoteRemote(url.href)} (HTTP ${status})`)
   }
-  throw new DidError('ERR_DID_RESOLUTION_FAILED', `${quoteRemote(url.href)} answered HTTP ${status}`)
+  throw new DidError('ERR_DID_RESOLUTION_FAILED', `${quoteRemote(url.href)} returned HTTP ${status}`)
 }
 
 function checkMediaType(url: URL, response: IncomingMessage): string {
@@ -42,10 +42,10 @@ function checkMediaType(url: URL, response: IncomingMessage): string {
   const mediaType = (header.split(';')[0] ?? '').trim().toLowerCase()
   if (jsonMediaType.test(mediaType)) return mediaType
   response.destroy()
-  const shown = mediaType === '' ? 'no content type' : `content type ${quoteRemote(mediaType)}`
+  const received = mediaType === '' ? 'no content type' : `content type ${quoteRemote(mediaType)}`
   throw new DidError(
     'ERR_DID_DOCUMENT_INVALID',
-    `${quoteRemote(url.href)} answered ${shown}; expected application/did+json or application/json`,
+    `${quoteRemote(url.href)} returned ${received}; expected application/did+json or application/json`,
   )
 }
 
@@ -72,7 +72,7 @@ function parseJson(url: URL, bytes: Buffer): unknown {
   try {
     return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes))
   } catch {
-    throw new DidError('ERR_DID_DOCUMENT_INVALID', `${quoteRemote(url.href)} answered a body that is not valid JSON`)
+    throw new DidError('ERR_DID_DOCUMENT_INVALID', `${quoteRemote(url.href)} returned a body that is not valid JSON`)
   }
 }
 

@@ -1,4 +1,11 @@
-import { parse, Resolver, type DIDDocument, type DIDResolutionOptions, type DIDResolutionResult, type Resolvable } from 'did-resolver'
+import {
+  parse,
+  Resolver,
+  type DIDDocument,
+  type DIDResolutionOptions,
+  type DIDResolutionResult,
+  type Resolvable,
+} from 'did-resolver'
 import type { DidConfig } from '../config/did-variables.js'
 import type { Logger } from '../observability/logger.js'
 import { checkDidDocument } from './did-document-check.js'
@@ -10,7 +17,10 @@ import { failedResult, resolvedResult } from './resolution-result.js'
 import { ResolverCache } from './resolver-cache.js'
 import { getDidWebResolver } from './web-driver.js'
 
-/** Returns the DID document of a DID that this process hosts, or undefined for any other DID. */
+/**
+ * Returns the DID document of a DID that this process hosts, or undefined for any other DID. It
+ * runs before the cache on every did:web resolution, so it should read from memory or an index.
+ */
 export type LocalDocuments = (did: string) => Promise<DIDDocument | undefined>
 
 /** Collaborators and settings of a {@link DidResolver}. */
@@ -104,7 +114,8 @@ export class DidResolver implements Resolvable {
 
 function defaultMessage(code: DidErrorCode, didUrl: string): string {
   if (code === 'ERR_DID_INVALID') return `invalid DID ${quoteRemote(didUrl)}`
-  if (code === 'ERR_DID_METHOD_UNSUPPORTED') return `method of DID ${quoteRemote(didUrl)} is not supported; expected did:web`
+  if (code === 'ERR_DID_METHOD_UNSUPPORTED')
+    return `method of DID ${quoteRemote(didUrl)} is not supported; expected did:web`
   return `resolution of DID ${quoteRemote(didUrl)} failed`
 }
 

@@ -3,7 +3,7 @@ import type { CryptoKey } from 'jose'
 import type { DidResolver } from './resolver.js'
 import { importVerificationKey, selectVerificationMethod, type VerificationPurpose } from './verification-method.js'
 
-/** What a signature verifier knows about the key it needs. */
+/** Parameters of a key lookup, taken from the signer and the header of the signed JWT. */
 export interface VerificationKeyRequest {
   /** DID of the signer, such as the `iss` of a token. An absolute `kid` must belong to it. */
   did: string

@@ -45,8 +45,8 @@ export function findVerificationMethod(document: DIDDocument, kid: string | unde
   const methods = methodsOf(document)
   if (kid === undefined) return onlyMethod(document, methods)
 
-  const wanted = absoluteKid(document, kid)
-  const method = methods.find((candidate) => absoluteId(document, candidate.id) === wanted)
+  const expectedId = absoluteKid(document, kid)
+  const method = methods.find((candidate) => absoluteId(document, candidate.id) === expectedId)
   if (method === undefined) {
     throw new DidError(
       'ERR_DID_KEY_NOT_FOUND',
@@ -57,7 +57,11 @@ export function findVerificationMethod(document: DIDDocument, kid: string | unde
 }
 
 /** Throws `ERR_DID_KEY_RELATIONSHIP` unless the relationship references or embeds the method. */
-export function checkRelationship(document: DIDDocument, method: VerificationMethod, purpose: VerificationPurpose): void {
+export function checkRelationship(
+  document: DIDDocument,
+  method: VerificationMethod,
+  purpose: VerificationPurpose,
+): void {
   const id = absoluteId(document, method.id)
   const entries = document[purpose] ?? []
   const referenced = entries.some((entry) => absoluteId(document, typeof entry === 'string' ? entry : entry.id) === id)
@@ -120,7 +124,10 @@ function methodsOf(document: DIDDocument): VerificationMethod[] {
 function onlyMethod(document: DIDDocument, methods: VerificationMethod[]): VerificationMethod {
   const [first] = methods
   if (first === undefined) {
-    throw new DidError('ERR_DID_KEY_NOT_FOUND', `DID document of ${quoteRemote(document.id)} has no verification method`)
+    throw new DidError(
+      'ERR_DID_KEY_NOT_FOUND',
+      `DID document of ${quoteRemote(document.id)} has no verification method`,
+    )
   }
   if (methods.length > 1) {
     throw new DidError(
@@ -136,13 +143,13 @@ function absoluteKid(document: DIDDocument, kid: string): string {
   if (kid.startsWith('#')) return `${document.id}${kid}`
   const parsed = parse(kid)
   if (parsed === null || parsed.fragment === undefined) {
-    throw new DidError('ERR_DID_KEY_NOT_FOUND', `"kid" ${quoteRemote(kid)} is neither a DID URL with a fragment nor a fragment`)
-  }
-  if (parsed.did !== document.id) {
     throw new DidError(
       'ERR_DID_KEY_NOT_FOUND',
-      `"kid" ${quoteRemote(kid)} is not a key of ${quoteRemote(document.id)}`,
+      `"kid" ${quoteRemote(kid)} is neither a DID URL with a fragment nor a fragment`,
     )
+  }
+  if (parsed.did !== document.id) {
+    throw new DidError('ERR_DID_KEY_NOT_FOUND', `"kid" ${quoteRemote(kid)} is not a key of ${quoteRemote(document.id)}`)
   }
   return kid
 }

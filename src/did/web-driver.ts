@@ -14,12 +14,19 @@ export function getDidWebResolver(options: GuardedFetchOptions): { web: DIDResol
   return { web: (did, parsed) => resolveDidWeb(did, parsed, options) }
 }
 
-async function resolveDidWeb(did: string, parsed: ParsedDID, options: GuardedFetchOptions): Promise<DIDResolutionResult> {
+async function resolveDidWeb(
+  did: string,
+  parsed: ParsedDID,
+  options: GuardedFetchOptions,
+): Promise<DIDResolutionResult> {
   try {
     // did:web defines no DID parameters, so a query could only be ignored; rejecting it keeps a
-    // request for a version from being answered with the current document.
+    // request for a version from being served the current document.
     if (parsed.query !== undefined) {
-      throw new DidError('ERR_DID_INVALID', `DID URL ${quoteRemote(parsed.didUrl)} has a query, which did:web does not support`)
+      throw new DidError(
+        'ERR_DID_INVALID',
+        `DID URL ${quoteRemote(parsed.didUrl)} has a query, which did:web does not support`,
+      )
     }
     const url = didWebDocumentUrl(did, options.allowList)
     const response = await guardedFetchJson(url, options)

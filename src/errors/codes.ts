@@ -56,7 +56,7 @@ export const errorCodes = {
     description: 'The participant has no API key with this id.',
   },
   // A verifier that cannot resolve a caller's DID or find its key cannot authenticate the caller,
-  // so every DID code answers 401, the status of a rejected token, whatever the cause.
+  // so every DID code maps to 401, the status of a rejected token, whatever the cause.
   ERR_DID_INVALID: {
     status: 401,
     description: 'The DID or DID URL is not a valid did:web identifier, so the caller cannot be authenticated.',
@@ -67,7 +67,7 @@ export const errorCodes = {
   },
   ERR_DID_NOT_FOUND: {
     status: 401,
-    description: 'The host of the DID answered 404 or 410 for the DID document.',
+    description: 'The host of the DID returned 404 or 410 for the DID document.',
   },
   ERR_DID_RESOLUTION_FAILED: {
     status: 401,
@@ -93,7 +93,7 @@ export const errorCodes = {
   },
   ERR_DID_DOCUMENT_INVALID: {
     status: 401,
-    description: 'The DID host answered without a JSON content type, with invalid JSON, or with JSON that is not a DID document.',
+    description: 'The DID host returned a response without a JSON content type, with invalid JSON, or with JSON that is not a DID document.',
   },
   ERR_DID_ID_MISMATCH: {
     status: 401,

@@ -66,7 +66,7 @@ t.test('http rejected unless the host and port are allow-listed', async (t) => {
   t.same(server.requests, [])
 })
 
-const literalRefusals: Array<[string, string]> = [
+const literalRejections: Array<[string, string]> = [
   ['127.0.0.1', 'address "127.0.0.1" is a loopback address'],
   ['[::1]', 'address "::1" is a loopback address'],
   ['10.1.2.3', 'address "10.1.2.3" is a private address'],
@@ -84,7 +84,7 @@ const literalRefusals: Array<[string, string]> = [
 ]
 const allowListHint = '; only hosts on DID_WEB_HTTP_HOSTS may use such addresses'
 
-for (const [host, reason] of literalRefusals) {
+for (const [host, reason] of literalRejections) {
   t.test(`literal ${host} rejected before connecting`, async (t) => {
     const connects = spyOnConnect(t)
     const error = await rejectionOf(guardedFetchJson(new URL(`https://${host}/.well-known/did.json`), options([])))
@@ -106,7 +106,7 @@ for (const host of ['169.254.169.254', '[fd00:ec2::254]']) {
   })
 }
 
-const namedRefusals: Array<[string, string[], string]> = [
+const namedRejections: Array<[string, string[], string]> = [
   ['private.example.test', ['10.0.0.7'], 'private'],
   ['rfc1918.example.test', ['172.20.1.1'], 'private'],
   ['home.example.test', ['192.168.0.10'], 'private'],
@@ -117,7 +117,7 @@ const namedRefusals: Array<[string, string[], string]> = [
   ['mixed.example.test', ['8.8.8.8', '10.0.0.8'], 'private'],
 ]
 
-for (const [name, addresses, category] of namedRefusals) {
+for (const [name, addresses, category] of namedRejections) {
   t.test(`name resolving to ${addresses.join(', ')} rejected before connecting`, async (t) => {
     const connects = spyOnConnect(t)
     const lookup = fakeLookup({ [name]: addresses })
@@ -184,7 +184,9 @@ t.test('redirect target checked again', async (t) => {
     certificate,
   )
   const connects = spyOnConnect(t, ['localhost'])
-  const error = await rejectionOf(guardedFetchJson(new URL(`https://localhost:${origin.port}/did.json`), options(httpsLocalhost)))
+  const error = await rejectionOf(
+    guardedFetchJson(new URL(`https://localhost:${origin.port}/did.json`), options(httpsLocalhost)),
+  )
   t.equal(error.code, 'ERR_DID_ADDRESS_REFUSED')
   t.equal(error.message, `address "10.9.8.7" is a private address${allowListHint}`)
   t.same(connects.hosts, ['localhost'])
@@ -215,7 +217,10 @@ t.test('redirects within the maximum followed', async (t) => {
     },
     certificate,
   )
-  const response = await guardedFetchJson(new URL(`https://localhost:${server.port}/0`), options(httpsLocalhost, { maxRedirects: 2 }))
+  const response = await guardedFetchJson(
+    new URL(`https://localhost:${server.port}/0`),
+    options(httpsLocalhost, { maxRedirects: 2 }),
+  )
   t.same(response.body, document)
   t.same(server.requests, ['/0', '/1', '/2'])
 })
@@ -280,11 +285,21 @@ t.test('DNS that never answers times out', async (t) => {
 })
 
 const badResponses: Array<[string, (port: number) => Parameters<typeof json>, string, (url: string) => string]> = [
-  ['HTML', () => [document, 200, 'text/html'], 'ERR_DID_DOCUMENT_INVALID', (url) => `"${url}" answered content type "text/html"; expected application/did+json or application/json`],
-  ['no content type', () => [document, 200, ''], 'ERR_DID_DOCUMENT_INVALID', (url) => `"${url}" answered no content type; expected application/did+json or application/json`],
+  [
+    'HTML',
+    () => [document, 200, 'text/html'],
+    'ERR_DID_DOCUMENT_INVALID',
+    (url) => `"${url}" returned content type "text/html"; expected application/did+json or application/json`,
+  ],
+  [
+    'no content type',
+    () => [document, 200, ''],
+    'ERR_DID_DOCUMENT_INVALID',
+    (url) => `"${url}" returned no content type; expected application/did+json or application/json`,
+  ],
   ['404', () => [{}, 404], 'ERR_DID_NOT_FOUND', (url) => `DID document not found at "${url}" (HTTP 404)`],
   ['410', () => [{}, 410], 'ERR_DID_NOT_FOUND', (url) => `DID document not found at "${url}" (HTTP 410)`],
-  ['500', () => [{}, 500], 'ERR_DID_RESOLUTION_FAILED', (url) => `"${url}" answered HTTP 500`],
+  ['500', () => [{}, 500], 'ERR_DID_RESOLUTION_FAILED', (url) => `"${url}" returned HTTP 500`],
 ]
 
 for (const [name, response, code, message] of badResponses) {
@@ -312,11 +327,18 @@ t.test('invalid JSON rejected', async (t) => {
   const url = `http://localhost:${server.port}/did.json`
   const error = await rejectionOf(guardedFetchJson(new URL(url), options(httpLocalhost)))
   t.equal(error.code, 'ERR_DID_DOCUMENT_INVALID')
-  t.equal(error.message, `"${url}" answered a body that is not valid JSON`)
+  t.equal(error.message, `"${url}" returned a body that is not valid JSON`)
 })
 
 t.test('scheme other than http and https rejected', async (t) => {
   const error = await rejectionOf(guardedFetchJson(new URL('file:///etc/passwd'), options([])))
   t.equal(error.code, 'ERR_DID_ADDRESS_REFUSED')
   t.equal(error.message, 'scheme of "file:///etc/passwd" is not https')
+})
+
+t.test('http allowed when an https rule comes first', async (t) => {
+  const server = await startServer(t, json(document))
+  const rules: HostRule[] = [...httpsLocalhost, { hostname: 'localhost', port: server.port, scheme: 'http' }]
+  const response = await guardedFetchJson(new URL(`http://localhost:${server.port}/did.json`), options(rules))
+  t.same(response.body, document)
 })

@@ -23,7 +23,7 @@ function config(overrides: Partial<DidConfig> = {}): DidConfig {
   }
 }
 
-/** A resolver that trusts the test authority for https on localhost, which resolves to 127.0.0.1. */
+/** Builds a resolver that trusts the test authority for https on localhost, which resolves to 127.0.0.1. */
 function httpsResolver(overrides: Partial<DidResolverOptions> = {}): DidResolver {
   return new DidResolver({
     config: config(),
@@ -56,7 +56,11 @@ function documentsOf(pathToDid: (path: string) => string): Handler {
 }
 
 t.test('host DID resolved over https', async (t) => {
-  const server = await startServer(t, documentsOf(() => did), certificate)
+  const server = await startServer(
+    t,
+    documentsOf(() => did),
+    certificate,
+  )
   const did = `did:web:localhost%3A${server.port}`
   const result = await httpsResolver().resolve(did)
   t.same(result.didDocument, didDocument(did))
@@ -65,7 +69,11 @@ t.test('host DID resolved over https', async (t) => {
 })
 
 t.test('path DID resolved over https', async (t) => {
-  const server = await startServer(t, documentsOf(() => did), certificate)
+  const server = await startServer(
+    t,
+    documentsOf(() => did),
+    certificate,
+  )
   const did = `did:web:localhost%3A${server.port}:companyx:holder`
   const document = await httpsResolver().resolveDocument(`${did}#key-1`)
   t.same(document, didDocument(did))
@@ -73,7 +81,10 @@ t.test('path DID resolved over https', async (t) => {
 })
 
 t.test('allow-listed host resolved over http', async (t) => {
-  const server = await startServer(t, documentsOf(() => did))
+  const server = await startServer(
+    t,
+    documentsOf(() => did),
+  )
   const did = `did:web:localhost%3A${server.port}:companyx`
   const resolver = new DidResolver({
     config: config({ httpHosts: [{ hostname: 'localhost', port: server.port, scheme: 'http' }] }),
@@ -84,13 +95,22 @@ t.test('allow-listed host resolved over http', async (t) => {
 })
 
 t.test('loopback host rejected unless allow-listed', async (t) => {
-  const server = await startServer(t, documentsOf(() => did), certificate)
+  const server = await startServer(
+    t,
+    documentsOf(() => did),
+    certificate,
+  )
   const did = `did:web:localhost%3A${server.port}`
   const connects = spyOnConnect(t)
-  const resolver = new DidResolver({ config: config(), lookup: fakeLookup({ localhost: ['127.0.0.1'] }), ca: certificate.cert })
+  const resolver = new DidResolver({
+    config: config(),
+    lookup: fakeLookup({ localhost: ['127.0.0.1'] }),
+    ca: certificate.cert,
+  })
 
   const result = await resolver.resolve(did)
-  const message = 'host "localhost" resolves to a loopback address; only hosts on DID_WEB_HTTP_HOSTS may use such addresses'
+  const message =
+    'host "localhost" resolves to a loopback address; only hosts on DID_WEB_HTTP_HOSTS may use such addresses'
   t.same(result, {
     didResolutionMetadata: { error: 'notFound', message, code: 'ERR_DID_ADDRESS_REFUSED' },
     didDocument: null,
@@ -163,7 +183,11 @@ t.test('malformed document rejected', async (t) => {
 })
 
 t.test('cached document reused until it expires', async (t) => {
-  const server = await startServer(t, documentsOf(() => did), certificate)
+  const server = await startServer(
+    t,
+    documentsOf(() => did),
+    certificate,
+  )
   const did = `did:web:localhost%3A${server.port}`
   let now = 1_000_000
   const resolver = httpsResolver({ now: () => now })
@@ -202,7 +226,11 @@ t.test('failed resolution cached briefly', async (t) => {
 })
 
 t.test('cache bypassed on request', async (t) => {
-  const server = await startServer(t, documentsOf(() => did), certificate)
+  const server = await startServer(
+    t,
+    documentsOf(() => did),
+    certificate,
+  )
   const did = `did:web:localhost%3A${server.port}`
   const resolver = httpsResolver()
   await resolver.resolve(did)
@@ -211,13 +239,13 @@ t.test('cache bypassed on request', async (t) => {
 })
 
 t.test('concurrent resolutions share one fetch', async (t) => {
-  const held: Array<() => void> = []
+  const heldResponses: Array<() => void> = []
   let arrived: () => void = () => {}
   const firstRequest = new Promise<void>((resolve) => (arrived = resolve))
   const server = await startServer(
     t,
     (request, response) => {
-      held.push(() => documentsOf(() => did)(request, response))
+      heldResponses.push(() => documentsOf(() => did)(request, response))
       arrived()
     },
     certificate,
@@ -227,11 +255,14 @@ t.test('concurrent resolutions share one fetch', async (t) => {
 
   const pending = Array.from({ length: 5 }, () => resolver.resolveDocument(did))
   await firstRequest
-  for (const release of held) release()
+  for (const release of heldResponses) release()
   const documents = await Promise.all(pending)
 
   t.equal(server.requests.length, 1)
-  t.ok(documents.every((document) => document === documents[0]), 'every caller gets the same document')
+  t.ok(
+    documents.every((document) => document === documents[0]),
+    'every caller gets the same document',
+  )
   t.ok(Object.isFrozen(documents[0]), 'the shared document is frozen')
 })
 
@@ -239,19 +270,19 @@ t.test('local documents resolved without HTTP', async (t) => {
   const connects = spyOnConnect(t)
   const lookup = fakeLookup({})
   const local = 'did:web:identity.example.com:companyx'
-  const asked: string[] = []
+  const requested: string[] = []
   const resolver = new DidResolver({
     config: config(),
     lookup,
     localDocuments: async (did) => {
-      asked.push(did)
+      requested.push(did)
       return did === local ? didDocument(local) : undefined
     },
   })
 
   t.same(await resolver.resolveDocument(`${local}#key-1`), didDocument(local))
   t.same(await resolver.resolveDocument(local), didDocument(local))
-  t.same(asked, [local, local], 'local documents are not cached, so key changes show at once')
+  t.same(requested, [local, local], 'local documents are not cached, so key changes show at once')
   t.same(lookup.names, [])
   t.same(connects.hosts, [])
 
@@ -267,21 +298,34 @@ t.test('local document with another id rejected', async (t) => {
   })
   const error = await rejectionOf(resolver.resolveDocument('did:web:identity.example.com'))
   t.equal(error.code, 'ERR_DID_ID_MISMATCH')
-  t.equal(error.message, 'DID document id "did:web:other.example" does not match the DID "did:web:identity.example.com"')
+  t.equal(
+    error.message,
+    'DID document id "did:web:other.example" does not match the DID "did:web:identity.example.com"',
+  )
 })
 
 t.test('invalid DIDs rejected', async (t) => {
   const resolver = new DidResolver({ config: config(), lookup: fakeLookup({}) })
   const cases: Array<[string, string, string, string]> = [
     ['not-a-did', 'invalidDid', 'ERR_DID_INVALID', 'invalid DID "not-a-did"'],
-    ['did:key:z6MkhaXgBZD', 'unsupportedDidMethod', 'ERR_DID_METHOD_UNSUPPORTED', 'method of DID "did:key:z6MkhaXgBZD" is not supported; expected did:web'],
+    [
+      'did:key:z6MkhaXgBZD',
+      'unsupportedDidMethod',
+      'ERR_DID_METHOD_UNSUPPORTED',
+      'method of DID "did:key:z6MkhaXgBZD" is not supported; expected did:web',
+    ],
     [
       'did:web:example.com?versionId=1',
       'invalidDid',
       'ERR_DID_INVALID',
       'DID URL "did:web:example.com?versionId=1" has a query, which did:web does not support',
     ],
-    ['did:web:example.com:..', 'invalidDid', 'ERR_DID_INVALID', 'invalid did:web DID "did:web:example.com:..": path segment ".." is a dot segment'],
+    [
+      'did:web:example.com:..',
+      'invalidDid',
+      'ERR_DID_INVALID',
+      'invalid did:web DID "did:web:example.com:..": path segment ".." is a dot segment',
+    ],
   ]
   for (const [did, resolutionError, code, message] of cases) {
     const result = await resolver.resolve(did)

@@ -22,7 +22,7 @@ function method(id: string, jwk: JWK = publicJwk): VerificationMethod {
 }
 
 /**
- * A document that mixes every form: key-1 listed with an absolute id and referenced relatively,
+ * Builds a document that mixes every form: key-1 listed with an absolute id and referenced relatively,
  * key-2 listed with a relative id and referenced absolutely, key-3 embedded in a relationship.
  */
 function document(): DIDDocument {
@@ -57,7 +57,11 @@ for (const [kid, id] of lookups) {
 const missing: Array<[string, string, string]> = [
   [`${did}#key-9`, 'ERR_DID_KEY_NOT_FOUND', `DID document of "${did}" has no verification method "${did}#key-9"`],
   ['#key-9', 'ERR_DID_KEY_NOT_FOUND', `DID document of "${did}" has no verification method "#key-9"`],
-  ['did:web:other.example#key-1', 'ERR_DID_KEY_NOT_FOUND', `"kid" "did:web:other.example#key-1" is not a key of "${did}"`],
+  [
+    'did:web:other.example#key-1',
+    'ERR_DID_KEY_NOT_FOUND',
+    `"kid" "did:web:other.example#key-1" is not a key of "${did}"`,
+  ],
   [`${did}`, 'ERR_DID_KEY_NOT_FOUND', `"kid" "${did}" is neither a DID URL with a fragment nor a fragment`],
   ['key-1', 'ERR_DID_KEY_NOT_FOUND', '"kid" "key-1" is neither a DID URL with a fragment nor a fragment'],
 ]
@@ -115,14 +119,18 @@ for (const [kid, use, allowed] of relationships) {
 }
 
 t.test('no kid and a single method outside the relationship rejected', async (t) => {
-  const error = thrownBy(() => selectVerificationMethod(singleKeyDocument({ authentication: ['#key-1'] }), undefined, 'capabilityInvocation'))
+  const error = thrownBy(() =>
+    selectVerificationMethod(singleKeyDocument({ authentication: ['#key-1'] }), undefined, 'capabilityInvocation'),
+  )
   t.equal(error.code, 'ERR_DID_KEY_RELATIONSHIP')
   t.equal(error.message, `verification method "${did}#key-1" is not in "capabilityInvocation" of "${did}"`)
 })
 
 t.test('relationship without the list rejected', async (t) => {
   const document = singleKeyDocument()
-  const error = thrownBy(() => checkRelationship(document, findVerificationMethod(document, '#key-1'), 'assertionMethod'))
+  const error = thrownBy(() =>
+    checkRelationship(document, findVerificationMethod(document, '#key-1'), 'assertionMethod'),
+  )
   t.equal(error.code, 'ERR_DID_KEY_RELATIONSHIP')
   t.equal(error.message, `verification method "${did}#key-1" is not in "assertionMethod" of "${did}"`)
 })
@@ -136,7 +144,10 @@ t.test('imported key verifies a signature', async (t) => {
 })
 
 t.test('JWK with matching alg and use imported', async (t) => {
-  const key = await importVerificationKey(method('#key-1', { ...publicJwk, alg: 'ES256', use: 'sig', key_ops: ['verify'] }), 'ES256')
+  const key = await importVerificationKey(
+    method('#key-1', { ...publicJwk, alg: 'ES256', use: 'sig', key_ops: ['verify'] }),
+    'ES256',
+  )
   t.equal(key.type, 'public')
 })
 
@@ -144,9 +155,19 @@ const badKeys: Array<[string, VerificationMethod, string, string]> = [
   ['a private EC key', method('#k', privateJwk), 'ES256', 'carries private key parts'],
   ['a symmetric key', method('#k', { kty: 'oct', k: 'c2VjcmV0' }), 'HS256', 'carries private key parts'],
   ['an RSA private part', method('#k', { ...publicJwk, p: 'abc' }), 'ES256', 'carries private key parts'],
-  ['no publicKeyJwk', { id: '#k', type: 'Multikey', controller: did, publicKeyMultibase: 'z6Mk' }, 'ES256', 'is missing'],
+  [
+    'no publicKeyJwk',
+    { id: '#k', type: 'Multikey', controller: did, publicKeyMultibase: 'z6Mk' },
+    'ES256',
+    'is missing',
+  ],
   ['an encryption key', method('#k', { ...publicJwk, use: 'enc' }), 'ES256', 'has "use" "enc"; expected "sig"'],
-  ['key_ops without verify', method('#k', { ...publicJwk, key_ops: ['encrypt'] }), 'ES256', 'has "key_ops" without "verify"'],
+  [
+    'key_ops without verify',
+    method('#k', { ...publicJwk, key_ops: ['encrypt'] }),
+    'ES256',
+    'has "key_ops" without "verify"',
+  ],
   ['another alg', method('#k', { ...publicJwk, alg: 'ES384' }), 'ES256', 'is for alg "ES384", not "ES256"'],
   [
     'an alg the key cannot serve',
@@ -154,7 +175,12 @@ const badKeys: Array<[string, VerificationMethod, string, string]> = [
     'RS256',
     'cannot be imported for "RS256" (Invalid or unsupported JWK "alg" (Algorithm) Parameter value)',
   ],
-  ['a broken key', method('#k', { kty: 'EC', crv: 'P-256', x: 'abc', y: 'def' }), 'ES256', 'cannot be imported for "ES256" (Invalid keyData)'],
+  [
+    'a broken key',
+    method('#k', { kty: 'EC', crv: 'P-256', x: 'abc', y: 'def' }),
+    'ES256',
+    'cannot be imported for "ES256" (Invalid keyData)',
+  ],
 ]
 
 for (const [name, verificationMethod, alg, reason] of badKeys) {
@@ -178,7 +204,12 @@ t.test('verification key resolved for an SI token', async (t) => {
     },
     localDocuments: async (requested) => (requested === did ? document() : undefined),
   })
-  const resolved = await resolveVerificationKey(resolver, { did, kid: `${did}#key-1`, alg: 'ES256', purpose: purposeOf.siToken })
+  const resolved = await resolveVerificationKey(resolver, {
+    did,
+    kid: `${did}#key-1`,
+    alg: 'ES256',
+    purpose: purposeOf.siToken,
+  })
   t.equal(resolved.method.id, `${did}#key-1`)
   t.equal(resolved.document.id, did)
   t.equal(resolved.key.type, 'public')
@@ -190,7 +221,12 @@ t.test('verification key resolved for an SI token', async (t) => {
   t.equal(wrongUse.message, `verification method "#key-2" is not in "capabilityInvocation" of "${did}"`)
 
   const foreignKid = await rejectionOf(
-    resolveVerificationKey(resolver, { did, kid: 'did:web:attacker.example#key-1', alg: 'ES256', purpose: 'capabilityInvocation' }),
+    resolveVerificationKey(resolver, {
+      did,
+      kid: 'did:web:attacker.example#key-1',
+      alg: 'ES256',
+      purpose: 'capabilityInvocation',
+    }),
   )
   t.equal(foreignKid.code, 'ERR_DID_KEY_NOT_FOUND')
   t.equal(foreignKid.message, `"kid" "did:web:attacker.example#key-1" is not a key of "${did}"`)

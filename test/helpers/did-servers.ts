@@ -18,7 +18,7 @@ export type Handler = (request: http.IncomingMessage, response: http.ServerRespo
 
 /**
  * Starts an http server, or an https server when a certificate is given, on 127.0.0.1 and closes
- * it with every open connection when the test ends, so servers that never answer do not linger.
+ * it with every open connection when the test ends, so servers that never respond do not linger.
  */
 export async function startServer(t: Test, handler: Handler, certificate?: TestCertificate): Promise<TestServer> {
   const requests: string[] = []
@@ -35,7 +35,7 @@ export async function startServer(t: Test, handler: Handler, certificate?: TestC
   return { port: (server.address() as AddressInfo).port, requests }
 }
 
-/** Answers every request with the JSON body and status given. */
+/** Returns a handler that responds to every request with the JSON body and status given. */
 export function json(body: unknown, status = 200, contentType = 'application/did+json'): Handler {
   return (_request, response) => {
     response.writeHead(status, { 'content-type': contentType })
@@ -43,7 +43,7 @@ export function json(body: unknown, status = 200, contentType = 'application/did
   }
 }
 
-/** A DNS stand-in that answers from a table and records every name it was asked for. */
+/** Builds a DNS stand-in that returns addresses from a table and records every name it resolves. */
 export function fakeLookup(table: Record<string, string[]>): HostLookup & { names: string[] } {
   const names: string[] = []
   const lookup = async (hostname: string): Promise<readonly LookupAddress[]> => {
@@ -56,9 +56,9 @@ export function fakeLookup(table: Record<string, string[]>): HostLookup & { name
 }
 
 /**
- * Replaces `net.Socket.prototype.connect` for one test: it records every connection attempt and
- * lets through only those to a host in `allowedHosts`; any other attempt fails before a packet
- * is sent. Tests of refusals assert that no attempt was made at all.
+ * Replaces `net.Socket.prototype.connect` for one test. The replacement records every connection
+ * attempt and lets through only those to a host in `allowedHosts`. Any other attempt fails before
+ * a packet is sent, and tests of rejections assert that no attempt was made at all.
  */
 export function spyOnConnect(t: Test, allowedHosts: readonly string[] = []): { hosts: string[] } {
   const hosts: string[] = []
