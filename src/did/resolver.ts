@@ -81,14 +81,17 @@ export class DidResolver implements Resolvable {
   }
 
   /**
-   * Resolves a DID or DID URL; path and fragment are ignored. Rejects only when
-   * `localDocuments` throws.
+   * Resolves a DID or DID URL, ignoring its path and fragment. Resolution failures are returned
+   * as data, while errors thrown by `localDocuments` propagate.
    */
   async resolve(didUrl: string, options: DIDResolutionOptions = {}): Promise<DIDResolutionResult> {
     return (await this.#resolveLocal(didUrl)) ?? this.#resolver.resolve(didUrl, options)
   }
 
-  /** Resolves a DID or DID URL to its document; throws a `DidError` when resolution fails. */
+  /**
+   * Resolves a DID or DID URL to its document and throws a `DidError` when resolution fails.
+   * Cached documents are shared and frozen, so a caller that changes one must copy it first.
+   */
   async resolveDocument(didUrl: string): Promise<DIDDocument> {
     const result = await this.resolve(didUrl)
     const { error, message, code } = result.didResolutionMetadata
