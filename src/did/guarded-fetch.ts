@@ -101,7 +101,7 @@ function redirectTarget(from: URL, location: string): URL {
   if (target.protocol !== 'https:') {
     throw new DidError(
       'ERR_DID_REDIRECT_REFUSED',
-      `redirect from ${quoteRemote(from.href)} to ${quoteRemote(target.href)} is refused; redirects must lead to https`,
+      `redirect from ${quoteRemote(from.href)} to ${quoteRemote(target.href)} is rejected; redirects must lead to https`,
     )
   }
   return target

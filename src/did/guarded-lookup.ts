@@ -19,8 +19,8 @@ export const systemLookup: HostLookup = (hostname) =>
 /**
  * Resolves the host of a URL and checks every address before any connection is opened. Throws
  * `ERR_DID_ADDRESS_REFUSED` when one address is not public unicast, unless the host is on the
- * allow list, and even then for cloud metadata addresses, which never serve DID documents.
- * One refused address refuses the host, so a DNS answer that mixes public and private
+ * allow list, and even then for cloud metadata addresses, which serve instance credentials.
+ * One rejected address rejects the host, so a DNS answer that mixes public and private
  * addresses cannot slip through.
  */
 export async function resolveAllowedAddresses(

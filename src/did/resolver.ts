@@ -117,8 +117,9 @@ export class DidResolver implements Resolvable {
 
 function defaultMessage(code: DidErrorCode, didUrl: string): string {
   if (code === 'ERR_DID_INVALID') return `invalid DID ${quoteRemote(didUrl)}`
-  if (code === 'ERR_DID_METHOD_UNSUPPORTED')
+  if (code === 'ERR_DID_METHOD_UNSUPPORTED') {
     return `method of DID ${quoteRemote(didUrl)} is not supported; expected did:web`
+  }
   return `resolution of DID ${quoteRemote(didUrl)} failed`
 }
 

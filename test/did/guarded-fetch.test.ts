@@ -170,7 +170,7 @@ t.test('redirect to http rejected', async (t) => {
   t.equal(error.code, 'ERR_DID_REDIRECT_REFUSED')
   t.equal(
     error.message,
-    `redirect from "${start}" to "http://localhost:${target.port}/did.json" is refused; redirects must lead to https`,
+    `redirect from "${start}" to "http://localhost:${target.port}/did.json" is rejected; redirects must lead to https`,
   )
   t.same(target.requests, [])
 })
