@@ -71,6 +71,68 @@ export const errorCodes = {
     status: 501,
     description: 'A valid presentation definition was sent; this service answers queries by scope only.',
   },
+  // A verifier that cannot resolve a caller's DID or find its key cannot authenticate the caller,
+  // so every DID code maps to 401, the status of a rejected token, whatever the cause.
+  ERR_DID_INVALID: {
+    status: 401,
+    description: 'The DID or DID URL is not a valid did:web identifier, so the caller cannot be authenticated.',
+  },
+  ERR_DID_METHOD_UNSUPPORTED: {
+    status: 401,
+    description: 'The DID uses a method other than did:web, the only method this service resolves.',
+  },
+  ERR_DID_NOT_FOUND: {
+    status: 401,
+    description: 'The host of the DID returned 404 or 410 for the DID document.',
+  },
+  ERR_DID_RESOLUTION_FAILED: {
+    status: 401,
+    description:
+      'The DID document could not be fetched: DNS, connection or TLS failure, or an HTTP error status from the host.',
+  },
+  ERR_DID_RESOLUTION_TIMEOUT: {
+    status: 401,
+    description: 'Fetching the DID document took longer than DID_RESOLVE_TIMEOUT_MS.',
+  },
+  ERR_DID_ADDRESS_REFUSED: {
+    status: 401,
+    description:
+      'The DID host is or resolves to a loopback, private, link-local, multicast, reserved or cloud metadata address, or the URL is http, and the host is not on DID_WEB_HTTP_HOSTS.',
+  },
+  ERR_DID_REDIRECT_REFUSED: {
+    status: 401,
+    description: 'The DID host redirected to a URL that is not https, or more often than DID_MAX_REDIRECTS.',
+  },
+  ERR_DID_DOCUMENT_TOO_LARGE: {
+    status: 401,
+    description: 'The DID document is larger than DID_DOCUMENT_MAX_BYTES.',
+  },
+  ERR_DID_DOCUMENT_INVALID: {
+    status: 401,
+    description: 'The DID host returned a response without a JSON content type, with invalid JSON, or with JSON that is not a DID document.',
+  },
+  ERR_DID_ID_MISMATCH: {
+    status: 401,
+    description: 'The id of the fetched DID document differs from the DID, so the document is discarded.',
+  },
+  ERR_DID_KEY_NOT_FOUND: {
+    status: 401,
+    description: 'The DID document has no verification method with the kid of the token, or the kid belongs to another DID.',
+  },
+  ERR_DID_KEY_AMBIGUOUS: {
+    status: 401,
+    description: 'The token has no kid and the DID document has several verification methods to choose from.',
+  },
+  ERR_DID_KEY_RELATIONSHIP: {
+    status: 401,
+    description:
+      'The verification method is not referenced by the relationship its use needs: capabilityInvocation for SI tokens, authentication for presentations, assertionMethod for credentials.',
+  },
+  ERR_DID_KEY_INVALID: {
+    status: 401,
+    description:
+      'The verification method has no usable publicKeyJwk: missing, carrying private key parts, not for signatures, or not importable for the algorithm of the token.',
+  },
   ERR_DATABASE_UNAVAILABLE: {
     status: 503,
     description: 'The database did not answer; the request can be retried.',
