@@ -133,6 +133,47 @@ export const errorCodes = {
     description:
       'The verification method has no usable publicKeyJwk: missing, carrying private key parts, not for signatures, or not importable for the algorithm of the token.',
   },
+  ERR_TOKEN_MALFORMED: {
+    status: 401,
+    description: 'The bearer token is not a compact JWS with a JSON header and claims, or a claim has the wrong type.',
+  },
+  ERR_TOKEN_ALGORITHM_UNSUPPORTED: {
+    status: 401,
+    description: 'The token is signed with an algorithm this service does not accept (only asymmetric JWS algorithms are).',
+  },
+  ERR_TOKEN_CLAIM_MISSING: {
+    status: 401,
+    description: 'The token lacks a claim the protocol requires: iss, sub, aud, exp, iat or jti.',
+  },
+  ERR_TOKEN_SUBJECT_MISMATCH: {
+    status: 401,
+    description: 'The Self-Issued ID token has "iss" different from "sub", or "sub" is not the DID of its document.',
+  },
+  ERR_TOKEN_AUDIENCE_MISMATCH: {
+    status: 401,
+    description: 'The token is not addressed to the DID of the participant it was sent to.',
+  },
+  ERR_TOKEN_EXPIRED: {
+    status: 401,
+    description: 'The token "exp" has passed, beyond the clock leeway.',
+  },
+  ERR_TOKEN_NOT_YET_VALID: {
+    status: 401,
+    description: 'The token "iat" or "nbf" lies in the future, beyond the clock leeway.',
+  },
+  ERR_TOKEN_SIGNATURE_INVALID: {
+    status: 401,
+    description: "The token signature does not verify with the key its kid names in the signer's DID document.",
+  },
+  ERR_TOKEN_REPLAYED: {
+    status: 401,
+    description: 'A token with this "jti" was already accepted by this participant.',
+  },
+  ERR_ACCESS_TOKEN_INVALID: {
+    status: 401,
+    description:
+      'The access token in the "token" claim was not minted by this participant, has expired, or is bound to another DID.',
+  },
   ERR_DATABASE_UNAVAILABLE: {
     status: 503,
     description: 'The database did not answer; the request can be retried.',

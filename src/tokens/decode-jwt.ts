@@ -1,0 +1,43 @@
+import { decodeJwt, decodeProtectedHeader, type JWTPayload, type ProtectedHeaderParameters } from 'jose'
+import { TokenError } from './token-error.js'
+
+/** Asymmetric JWS algorithms; `none` and HMAC never authenticate a foreign signer. */
+export const acceptedAlgorithms = ['ES256', 'ES384', 'ES512', 'EdDSA', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512']
+
+export interface DecodedJwt {
+  header: ProtectedHeaderParameters & { alg: string }
+  payload: JWTPayload
+}
+
+/** Decodes a compact JWS without verifying it; `what` names the token in messages. */
+export function decodeJwtParts(token: string, what: string): DecodedJwt {
+  let header: ProtectedHeaderParameters
+  let payload: JWTPayload
+  try {
+    header = decodeProtectedHeader(token)
+    payload = decodeJwt(token)
+  } catch {
+    throw new TokenError('ERR_TOKEN_MALFORMED', `${what} is not a compact JWS with JSON header and claims`)
+  }
+  const alg = header.alg
+  if (typeof alg !== 'string' || !acceptedAlgorithms.includes(alg)) {
+    throw new TokenError('ERR_TOKEN_ALGORITHM_UNSUPPORTED', `${what} is signed with unsupported "alg" ${JSON.stringify(alg)}`)
+  }
+  if (header.kid !== undefined && typeof header.kid !== 'string') {
+    throw new TokenError('ERR_TOKEN_MALFORMED', `${what} has a "kid" header that is not a string`)
+  }
+  return { header: { ...header, alg }, payload }
+}
+
+export function audienceContains(aud: JWTPayload['aud'], expected: string): boolean {
+  return Array.isArray(aud) ? aud.includes(expected) : aud === expected
+}
+
+export function requireStringClaim(payload: JWTPayload, claim: 'iss' | 'sub' | 'jti', what: string): string {
+  const value = payload[claim]
+  if (value === undefined) throw new TokenError('ERR_TOKEN_CLAIM_MISSING', `${what} has no "${claim}" claim`)
+  if (typeof value !== 'string' || value === '') {
+    throw new TokenError('ERR_TOKEN_MALFORMED', `${what} has a "${claim}" claim that is not a non-empty string`)
+  }
+  return value
+}
