@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose'
-import type { DIDDocument } from 'did-resolver'
+import type { DIDDocument, JsonWebKey as DidJsonWebKey } from 'did-resolver'
 
 /** A DCP party made up by a test: a DID, an ES256 key pair and the DID document that publishes it. */
 export interface TestParty {
@@ -20,7 +20,7 @@ export async function createTestParty(did: string): Promise<TestParty> {
   const document: DIDDocument = {
     '@context': ['https://www.w3.org/ns/did/v1'],
     id: did,
-    verificationMethod: [{ id: kid, type: 'JsonWebKey2020', controller: did, publicKeyJwk: publicJwk }],
+    verificationMethod: [{ id: kid, type: 'JsonWebKey2020', controller: did, publicKeyJwk: publicJwk as DidJsonWebKey }],
     authentication: [kid],
     assertionMethod: [kid],
     capabilityInvocation: [kid],
