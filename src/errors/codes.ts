@@ -174,6 +174,11 @@ export const errorCodes = {
     description:
       'The access token in the "token" claim was not minted by this participant, has expired, or is bound to another DID.',
   },
+  ERR_CREDENTIAL_INVALID: {
+    status: 400,
+    description:
+      'A credential could not be accepted: malformed, signed by a key its issuer does not publish under assertionMethod, issued to another holder, expired or not yet valid.',
+  },
   ERR_DATABASE_UNAVAILABLE: {
     status: 503,
     description: 'The database did not answer; the request can be retried.',

@@ -1,0 +1,106 @@
+import { decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose'
+import { AppError } from '../errors/app-error.js'
+import type { CredentialProfile } from './credential-format.js'
+
+/** The fields of a stored credential that selection, checks and presentations use. */
+export interface ParsedCredential {
+  profile: CredentialProfile
+  /** The credential as received: a compact JWS. */
+  raw: string
+  /** `id` of the credential, when it has one. */
+  credentialId: string | undefined
+  types: string[]
+  issuer: string
+  /** `credentialSubject.id`; with several subjects, the first one's. */
+  subjectId: string | undefined
+  validFrom: Date | undefined
+  validUntil: Date | undefined
+  /** `credentialStatus` entries, as an array. */
+  statusEntries: Record<string, unknown>[]
+  /** The VC data model object: the `vc` claim for VC 1.1, the payload for VC 2.0. */
+  document: Record<string, unknown>
+  header: { alg: string; kid: string | undefined; typ: string | undefined }
+  payload: JWTPayload
+}
+
+/**
+ * Decodes a JWT credential without verifying it: VC 1.1 with a `vc` claim (`vc11-sl2021/jwt`),
+ * or VC 2.0 whose payload is the credential (`vc20-bssl/jwt`, enveloped proof).
+ * @see https://www.w3.org/TR/vc-data-model/#jwt-encoding
+ * @see https://www.w3.org/TR/vc-jose-cose/#securing-with-jose
+ */
+export function parseJwtCredential(raw: string): ParsedCredential {
+  let header: ReturnType<typeof decodeProtectedHeader>
+  let payload: JWTPayload
+  try {
+    header = decodeProtectedHeader(raw)
+    payload = decodeJwt(raw)
+  } catch {
+    throw invalid('the credential is not a compact JWS with JSON header and claims')
+  }
+  if (typeof header.alg !== 'string') throw invalid('the credential header has no "alg"')
+
+  const isV11 = isObject(payload.vc)
+  const document = (isV11 ? payload.vc : payload) as Record<string, unknown>
+  const types = typesOf(document)
+  const issuer = issuerOf(document) ?? (typeof payload.iss === 'string' ? payload.iss : undefined)
+  if (!issuer) throw invalid('the credential has no issuer')
+  if (!types.includes('VerifiableCredential')) throw invalid('the credential "type" does not contain "VerifiableCredential"')
+
+  return {
+    profile: isV11 ? 'vc11-sl2021/jwt' : 'vc20-bssl/jwt',
+    raw,
+    credentialId: typeof document.id === 'string' ? document.id : typeof payload.jti === 'string' ? payload.jti : undefined,
+    types,
+    issuer,
+    subjectId: subjectIdOf(document) ?? (typeof payload.sub === 'string' ? payload.sub : undefined),
+    validFrom: dateOf(isV11 ? document.issuanceDate ?? document.validFrom : document.validFrom, payload.nbf),
+    validUntil: dateOf(isV11 ? document.expirationDate ?? document.validUntil : document.validUntil, payload.exp),
+    statusEntries: arrayOf(document.credentialStatus).filter(isObject),
+    document,
+    header: {
+      alg: header.alg,
+      kid: typeof header.kid === 'string' ? header.kid : undefined,
+      typ: typeof header.typ === 'string' ? header.typ : undefined,
+    },
+    payload,
+  }
+}
+
+function typesOf(document: Record<string, unknown>): string[] {
+  return arrayOf(document.type).filter((type): type is string => typeof type === 'string')
+}
+
+function issuerOf(document: Record<string, unknown>): string | undefined {
+  const issuer = document.issuer
+  if (typeof issuer === 'string') return issuer
+  if (isObject(issuer) && typeof issuer.id === 'string') return issuer.id
+  return undefined
+}
+
+function subjectIdOf(document: Record<string, unknown>): string | undefined {
+  const [subject] = arrayOf(document.credentialSubject)
+  return isObject(subject) && typeof subject.id === 'string' ? subject.id : undefined
+}
+
+function dateOf(value: unknown, fallbackSeconds: unknown): Date | undefined {
+  if (typeof value === 'string') {
+    const date = new Date(value)
+    if (Number.isNaN(date.getTime())) throw invalid(`the credential has an invalid date ${JSON.stringify(value)}`)
+    return date
+  }
+  return typeof fallbackSeconds === 'number' ? new Date(fallbackSeconds * 1000) : undefined
+}
+
+function arrayOf(value: unknown): unknown[] {
+  if (value === undefined || value === null) return []
+  return Array.isArray(value) ? value : [value]
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function invalid(message: string): AppError {
+  return new AppError('ERR_CREDENTIAL_INVALID', message)
+}

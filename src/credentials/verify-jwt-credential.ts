@@ -1,0 +1,73 @@
+import { compactVerify } from 'jose'
+import { DidError } from '../did/did-error.js'
+import type { DidResolver } from '../did/resolver.js'
+import { resolveVerificationKey } from '../did/verification-key.js'
+import { purposeOf } from '../did/verification-method.js'
+import { AppError } from '../errors/app-error.js'
+import { parseJwtCredential, type ParsedCredential } from './parsed-credential.js'
+
+export interface CredentialCheck {
+  /** DID the credential must be issued to. */
+  holderDid: string
+  nowMs: number
+  leewaySeconds: number
+}
+
+/**
+ * Verifies a JWT credential before it is stored: the signature with an `assertionMethod` key of
+ * the issuer's DID document (so the signer is the issuer), the subject, and the validity period.
+ */
+export async function verifyJwtCredential(
+  resolver: Pick<DidResolver, 'resolveDocument'>,
+  raw: string,
+  check: CredentialCheck,
+): Promise<ParsedCredential> {
+  const credential = parseJwtCredential(raw)
+  const { header, payload, issuer } = credential
+
+  if (typeof payload.iss === 'string' && payload.iss !== issuer) {
+    throw invalid(`the credential "iss" ${quote(payload.iss)} differs from its issuer ${quote(issuer)}`)
+  }
+  if (credential.subjectId !== check.holderDid) {
+    throw invalid(`the credential is issued to ${quote(credential.subjectId ?? 'nobody')}, not to ${quote(check.holderDid)}`)
+  }
+  if (typeof payload.sub === 'string' && payload.sub !== check.holderDid) {
+    throw invalid(`the credential "sub" ${quote(payload.sub)} is not ${quote(check.holderDid)}`)
+  }
+  checkValidity(credential, check)
+
+  const { key } = await resolveVerificationKey(resolver, {
+    did: issuer,
+    kid: header.kid,
+    alg: header.alg,
+    purpose: purposeOf.credential,
+  }).catch((error: unknown) => {
+    // The sender is authenticated already; a credential whose key cannot be found is bad content.
+    if (error instanceof DidError) throw invalid(`the key of issuer ${quote(issuer)} is not usable: ${error.message}`)
+    throw error
+  })
+  try {
+    await compactVerify(raw, key, { algorithms: [header.alg] })
+  } catch {
+    throw invalid(`the signature of the credential does not verify with the key of ${quote(issuer)}`)
+  }
+  return credential
+}
+
+function checkValidity(credential: ParsedCredential, check: CredentialCheck): void {
+  const leewayMs = check.leewaySeconds * 1000
+  if (credential.validFrom && credential.validFrom.getTime() > check.nowMs + leewayMs) {
+    throw invalid(`the credential is not valid before ${credential.validFrom.toISOString()}`)
+  }
+  if (credential.validUntil && credential.validUntil.getTime() <= check.nowMs - leewayMs) {
+    throw invalid(`the credential expired at ${credential.validUntil.toISOString()}`)
+  }
+}
+
+function invalid(message: string): AppError {
+  return new AppError('ERR_CREDENTIAL_INVALID', message)
+}
+
+function quote(value: string): string {
+  return JSON.stringify(value)
+}
