@@ -3,6 +3,8 @@ import type { AppContext } from '../../context.js'
 import { authenticate } from '../../plugins/authentication.js'
 import { apiKeyRoutes } from './api-keys.js'
 import { auditRoutes } from './audit.js'
+import { didServiceRoutes } from './did-services.js'
+import { keyRoutes } from './keys.js'
 import { participantRoutes } from './participants.js'
 
 /** The admin API under `/v1`: every route needs the admin token or a participant API key. */
@@ -15,4 +17,6 @@ export const adminRoutes: FastifyPluginAsync<{ context: AppContext }> = async (a
   await app.register(participantRoutes, { context })
   await app.register(apiKeyRoutes, { context })
   await app.register(auditRoutes, { context })
+  await app.register(keyRoutes, { context })
+  await app.register(didServiceRoutes, { context })
 }
