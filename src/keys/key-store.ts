@@ -10,6 +10,8 @@ import { resolveMasterKey } from './master-key.js'
 /** The key manager of a process with what it holds open. */
 export interface KeyStore {
   keyManager: KeyManager
+  /** The KMS client, when a KMS region is configured. */
+  kmsClient: KMSClient | undefined
   /** Readiness check of the master key and, when configured, KMS. */
   check(): Promise<void>
   close(): void
@@ -44,6 +46,7 @@ export function openKeyStore(config: Config, db: Database, logger: Logger, optio
   })
   return {
     keyManager,
+    kmsClient,
     check: () => checkKeyStores(resources),
     close: () => kmsClient?.destroy(),
   }
