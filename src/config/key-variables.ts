@@ -127,6 +127,14 @@ function readKmsConfig(read: SectionReader<typeof keyVariables>, problems: strin
   const region = read('KMS_REGION') ?? read('AWS_REGION')
   const endpoint = read('KMS_ENDPOINT')
   const envelopeKeyId = read('KMS_ENVELOPE_KEY_ID')
+  // Read every variable even without a region, so invalid values are reported either way.
+  const settings = {
+    timeoutMs: read('KMS_TIMEOUT_MS') ?? 3000,
+    maxAttempts: read('KMS_MAX_ATTEMPTS') ?? 3,
+    instanceTag: read('KMS_INSTANCE_TAG') ?? 'dcp-identity',
+    aliasPrefix: read('KMS_ALIAS_PREFIX') ?? 'alias/dcp-identity',
+    deletionWindowDays: read('KMS_DELETION_WINDOW_DAYS') ?? 30,
+  }
   if (region === undefined) {
     if (endpoint !== undefined || envelopeKeyId !== undefined) {
       const name = endpoint !== undefined ? 'KMS_ENDPOINT' : 'KMS_ENVELOPE_KEY_ID'
@@ -137,11 +145,7 @@ function readKmsConfig(read: SectionReader<typeof keyVariables>, problems: strin
   return {
     region,
     ...(endpoint === undefined ? {} : { endpoint }),
-    timeoutMs: read('KMS_TIMEOUT_MS') ?? 3000,
-    maxAttempts: read('KMS_MAX_ATTEMPTS') ?? 3,
-    instanceTag: read('KMS_INSTANCE_TAG') ?? 'dcp-identity',
-    aliasPrefix: read('KMS_ALIAS_PREFIX') ?? 'alias/dcp-identity',
-    deletionWindowDays: read('KMS_DELETION_WINDOW_DAYS') ?? 30,
+    ...settings,
     ...(envelopeKeyId === undefined ? {} : { envelopeKeyId }),
   }
 }

@@ -13,7 +13,13 @@ export function createKmsClient(config: KmsConfig, overrides: Partial<KMSClientC
     ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
     maxAttempts: config.maxAttempts,
     retryMode: 'standard',
-    requestHandler: { connectionTimeout: config.timeoutMs, requestTimeout: config.timeoutMs },
+    // Without throwOnRequestTimeout, @smithy/node-http-handler 4.x only logs a warning when
+    // requestTimeout passes and the call keeps waiting.
+    requestHandler: {
+      connectionTimeout: config.timeoutMs,
+      requestTimeout: config.timeoutMs,
+      throwOnRequestTimeout: true,
+    },
     ...overrides,
   })
 }
