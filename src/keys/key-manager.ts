@@ -17,7 +17,7 @@ import {
   type StoredKey,
 } from '../storage/key-repository.js'
 import { getParticipant } from '../storage/participant-repository.js'
-import type { GeneratedKey, KeyIdentity } from './custodian.js'
+import type { Custodian, GeneratedKey, KeyIdentity } from './custodian.js'
 import { custodianFor, type Custodians } from './custodians.js'
 import { ExpiringCache } from './expiring-cache.js'
 import { generateKeyId } from './key-ids.js'
@@ -106,18 +106,20 @@ class CachingKeyManager implements KeyManager {
   async create(participantId: string, options: CreateKeyOptions, change: ChangeOptions = {}): Promise<ParticipantKey> {
     const usages = uniqueUsages(options.usages)
     const custody = options.custody ?? this.#defaultCustody
-    const custodian = custodianFor(this.#custodians, custody)
     const identity = newIdentity(participantId, options.algorithm ?? 'ES256', usages)
 
+    let custodian: Custodian | undefined
     let generated: GeneratedKey | undefined
     const key = await this.#run(change, async (tx) => {
+      // Inside the transaction, so an unavailable custody is audited like any failed change.
+      custodian = custodianFor(this.#custodians, custody)
       await requireActiveParticipant(tx, participantId)
       generated = await custodian.generate(identity)
       await insertKey(tx, toNewKey(identity, custody, generated))
       await fillMissingDefaults(tx, participantId, usages)
       return (await findKey(tx, participantId, identity.keyId))!
     }).catch(async (error: unknown) => {
-      if (generated) await custodian.discard(identity, generated.material)
+      if (custodian && generated) await custodian.discard(identity, generated.material)
       throw error
     })
 

@@ -81,7 +81,7 @@ t.test('master key file', async (t) => {
 t.test('embedded mode generates a master key once', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'dcp-master-'))
   const lines: string[] = []
-  const logger = createLogger('info', { write: (line: string) => void lines.push(line) } as NodeJS.WritableStream)
+  const logger = createLogger('info', { write: (line: string) => void lines.push(line) } as unknown as NodeJS.WritableStream)
   const config = loadConfig({ DATA_DIR: dir })
 
   const generated = resolveMasterKey(config, logger)!
