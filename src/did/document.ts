@@ -65,12 +65,17 @@ export function buildDidDocument(input: DocumentInput): DidDocument {
     authentication: methodIds,
     assertionMethod: [...methodIds],
     capabilityInvocation: [...methodIds],
-    service: [...roleServices(input), ...input.services.map((service) => ({ ...service, id: `${did}#${service.id}` }))],
+    service: [...roleServices(input), ...input.services.map((service) => serviceEntry(did, service))],
   }
 }
 
 function verificationMethod(did: string, key: ParticipantKey): VerificationMethod {
   return { id: `${did}#${key.fragment}`, type: 'JsonWebKey2020', controller: did, publicKeyJwk: key.publicJwk }
+}
+
+/** Copies only the three members, since stored services carry more fields. */
+function serviceEntry(did: string, service: DidService): ServiceEntry {
+  return { id: `${did}#${service.id}`, type: service.type, serviceEndpoint: service.serviceEndpoint }
 }
 
 /** CredentialService for holders and IssuerService for issuers; DCP routes hang below these URLs. */
