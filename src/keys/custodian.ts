@@ -3,7 +3,7 @@ import type { KeyMaterial } from '../storage/key-repository.js'
 import type { KeyAlgorithm, KeyUsage } from './key.js'
 import type { Signer } from './key-pair.js'
 
-/** What a custodian needs to know about a key: its owner, ids and algorithm. */
+/** Identity of a key as custodians use it: owner, ids, algorithm and usages. */
 export interface KeyIdentity {
   participantId: string
   keyId: string

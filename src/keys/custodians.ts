@@ -46,7 +46,7 @@ export function custodianFor(custodians: Custodians, custody: KeyCustody): Custo
 
 /**
  * Checks that the configured key stores work, for readiness: the master key encrypts and
- * decrypts, and KMS answers a cheap call (DescribeKey of the envelope key, else ListKeys).
+ * decrypts, and KMS responds to a cheap call (DescribeKey of the envelope key, else ListKeys).
  * KMS is called only when a KMS region is configured.
  */
 export async function checkKeyStores(resources: CustodyResources): Promise<void> {

@@ -32,7 +32,7 @@ export interface CreateKeyOptions {
   custody?: KeyCustody
 }
 
-/** Runs work in one transaction; the admin API passes one that also writes the audit row. */
+/** Runs work in one transaction. The admin API passes one that also writes the audit row. */
 export type TransactionRunner = <T>(work: (tx: Queryable) => Promise<T>) => Promise<T>
 
 export interface ChangeOptions {
@@ -44,21 +44,21 @@ export interface ChangeOptions {
  * a participant's default key needs no database query in steady state.
  */
 export interface KeyManager {
-  /** Creates a key; it becomes the default for each of its usages that has none. */
+  /** Creates a key, which becomes the default for each of its usages that has none. */
   create(participantId: string, options: CreateKeyOptions, change?: ChangeOptions): Promise<ParticipantKey>
-  /** Lists keys oldest first; revoked ones only with `includeRevoked`. */
+  /** Lists keys oldest first, with revoked ones only when `includeRevoked` is set. */
   list(participantId: string, options?: { includeRevoked?: boolean }): Promise<ParticipantKey[]>
-  /** Returns the default key for a usage; raises ERR_KEY_NO_DEFAULT when there is none. */
+  /** Returns the default key for a usage, or raises ERR_KEY_NO_DEFAULT when there is none. */
   defaultKey(participantId: string, usage: KeyUsage): Promise<ParticipantKey>
   /** Same as `defaultKey` for the participant with this DID. */
   defaultKeyForDid(did: string, usage: KeyUsage): Promise<ParticipantKey>
-  /** Signs a JWS signing input; ES256 signatures come as `r || s`. */
+  /** Signs a JWS signing input. ES256 signatures come as `r || s`. */
   sign(key: ParticipantKey, signingInput: Uint8Array): Promise<Uint8Array>
   /** Replaces an active key by a new one with the same usages, algorithm and custody, which becomes the default. */
   rotate(participantId: string, keyId: string, change?: ChangeOptions): Promise<ParticipantKey>
-  /** Revokes a key and erases its private part; revoking a revoked key changes nothing. */
+  /** Revokes a key and erases its private part. Revoking a revoked key changes nothing. */
   revoke(participantId: string, keyId: string, change?: ChangeOptions): Promise<ParticipantKey>
-  /** Loads the private parts of all default keys into memory; returns how many loaded. */
+  /** Loads the private parts of all default keys into memory and returns how many it loaded. */
   preload(): Promise<number>
 }
 
@@ -227,7 +227,7 @@ class CachingKeyManager implements KeyManager {
         await this.#signer(keyId)
         loaded += 1
       } catch (error) {
-        this.#logger.error({ err: error, keyId }, 'failed to load a signing key at start; it is retried on first use')
+        this.#logger.error({ err: error, keyId }, 'failed to load a signing key at start, so it is retried on first use')
       }
     }
     return loaded

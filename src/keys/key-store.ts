@@ -7,7 +7,7 @@ import { createKeyManager, type KeyManager } from './key-manager.js'
 import { createKmsClient } from './kms-client.js'
 import { resolveMasterKey } from './master-key.js'
 
-/** The key manager of a process with what it holds open. */
+/** The key manager of a process with the resources it keeps open. */
 export interface KeyStore {
   keyManager: KeyManager
   /** The KMS client, when a KMS region is configured. */

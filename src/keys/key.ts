@@ -1,6 +1,6 @@
 import type { JWK } from 'jose'
 
-/** What a key signs: Self-Issued ID tokens, verifiable presentations or verifiable credentials. */
+/** Purpose of a key: signing Self-Issued ID tokens, verifiable presentations or verifiable credentials. */
 export const keyUsages = ['sign_token', 'sign_presentation', 'sign_credentials'] as const
 export type KeyUsage = (typeof keyUsages)[number]
 
@@ -9,9 +9,9 @@ export const keyAlgorithms = ['ES256', 'EdDSA'] as const
 export type KeyAlgorithm = (typeof keyAlgorithms)[number]
 
 /**
- * Where the private key lives: `local` encrypted under the master key, `aws-kms` inside KMS
- * (every signature is a KMS call), `kms-envelope` encrypted under a KMS key and decrypted
- * into memory on first use.
+ * Custody mode, the place of the private key: `local` encrypted under the master key, `aws-kms`
+ * inside KMS with one KMS call per signature, `kms-envelope` encrypted under a KMS key and
+ * decrypted into memory on first use.
  */
 export const keyCustodies = ['local', 'aws-kms', 'kms-envelope'] as const
 export type KeyCustody = (typeof keyCustodies)[number]

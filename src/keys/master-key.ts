@@ -8,8 +8,8 @@ import type { Logger } from '../observability/logger.js'
 /**
  * Returns the master key of local custody. The embedded mode, meant for one machine, creates
  * one in `DATA_DIR/master-key` (mode 0600, hex) when none is set. With DATABASE_URL set, a
- * deployment whose default custody is local must configure one; otherwise the result is
- * undefined and local keys are unavailable.
+ * deployment whose default custody is local must configure one. Other deployments without one
+ * get undefined, which makes local custody unavailable.
  */
 export function resolveMasterKey(config: Config, logger: Logger): Buffer | undefined {
   if (config.keys.masterKey !== undefined) return config.keys.masterKey
