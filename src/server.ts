@@ -4,6 +4,7 @@ import type { Config } from './config/config.js'
 import type { AppContext } from './http/context.js'
 import { buildInternalApp } from './http/internal-app.js'
 import { buildPublicApp } from './http/public-app.js'
+import { openKeyStore, type KeyStore, type KeyStoreOptions } from './keys/key-store.js'
 import { createLogger, type Logger } from './observability/logger.js'
 import { createMetrics } from './observability/metrics.js'
 import type { Database } from './storage/database.js'
@@ -16,6 +17,8 @@ export interface StartOptions {
   logger?: Logger
   /** Database to use instead of the one the configuration names; the server then does not close it. */
   db?: Database
+  /** Options of the key store, such as KMS client settings for tests. */
+  keyStore?: KeyStoreOptions
   /** Called with both apps before they listen, to add routes. */
   extend?: (apps: { publicApp: FastifyInstance; internalApp: FastifyInstance; context: AppContext }) => Promise<void>
 }
@@ -36,10 +39,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const adminToken = resolveAdminToken(config, logger)
   const db = options.db ?? (await openDatabase(config.database))
   const ownsDatabase = options.db === undefined
+  let keyStore: KeyStore | undefined
 
   try {
     const applied = await migrate(db)
     logger.info({ database: db.kind, applied: applied.map((m) => `${m.version}.${m.name}`) }, 'database migrated')
+
+    keyStore = openKeyStore(config, db, logger, options.keyStore)
+    const preloaded = await keyStore.keyManager.preload()
+    logger.info({ keys: preloaded }, 'signing keys loaded')
 
     const context: AppContext = {
       config,
@@ -47,7 +55,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       logger,
       metrics: createMetrics(() => db.poolStats()),
       adminToken,
-      readinessChecks: [{ name: 'database', check: async () => void (await db.query('SELECT 1')) }],
+      keyManager: keyStore.keyManager,
+      readinessChecks: [
+        { name: 'database', check: async () => void (await db.query('SELECT 1')) },
+        { name: 'keys', check: keyStore.check },
+      ],
     }
     const publicApp = await buildPublicApp(context)
     const internalApp = await buildInternalApp(context)
@@ -74,10 +86,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     logger.info({ publicUrl, internalUrl, database: db.kind }, 'dcp-identity started')
 
     let closing: Promise<void> | undefined
+    const openKeys = keyStore
     const close = () =>
-      (closing ??= shutdown(config, logger, [publicApp, internalApp], tasks, ownsDatabase ? db : undefined))
+      (closing ??= shutdown(config, logger, [publicApp, internalApp], tasks, openKeys, ownsDatabase ? db : undefined))
     return { context, publicApp, internalApp, publicUrl, internalUrl, close }
   } catch (error) {
+    keyStore?.close()
     if (ownsDatabase) await db.close()
     throw error
   }
@@ -88,6 +102,7 @@ async function shutdown(
   logger: Logger,
   apps: FastifyInstance[],
   tasks: PeriodicTask[],
+  keyStore: KeyStore,
   db: Database | undefined,
 ) {
   logger.info({ timeoutSeconds: config.shutdownTimeoutSeconds }, 'shutting down: draining in-flight requests')
@@ -103,6 +118,7 @@ async function shutdown(
   }
   clearTimeout(timer)
   await Promise.all(tasks.map((task) => task.stop()))
+  keyStore.close()
   if (db) await db.close()
   logger.info('dcp-identity stopped')
 }

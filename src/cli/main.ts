@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '../config/config.js'
 import { renderVariablesTable } from '../config/render-table.js'
 import { MigrationError } from '../storage/migrate.js'
 import { exitCodes } from './exit-codes.js'
+import { keysCommand } from './keys-command.js'
 import { migrateCommand } from './migrate-command.js'
 import { serveCommand } from './serve-command.js'
 
@@ -31,6 +32,12 @@ export async function main(argv: string[]): Promise<number> {
     .action(async () => {
       exitCode = await migrateCommand(loadConfig())
     })
+
+  program.addCommand(
+    keysCommand((code) => {
+      exitCode = code
+    }),
+  )
 
   program
     .command('config')

@@ -22,14 +22,31 @@ export class AppError extends Error {
 }
 
 export class NotFoundError extends AppError {
-  constructor(code: 'ERR_PARTICIPANT_NOT_FOUND' | 'ERR_API_KEY_NOT_FOUND' | 'ERR_ROUTE_NOT_FOUND', message: string) {
+  constructor(
+    code:
+      | 'ERR_PARTICIPANT_NOT_FOUND'
+      | 'ERR_API_KEY_NOT_FOUND'
+      | 'ERR_ROUTE_NOT_FOUND'
+      | 'ERR_KEY_NOT_FOUND'
+      | 'ERR_SERVICE_NOT_FOUND'
+      | 'ERR_HOSTED_DID_NOT_FOUND',
+    message: string,
+  ) {
     super(code, message)
     this.name = 'NotFoundError'
   }
 }
 
 export class ConflictError extends AppError {
-  constructor(code: 'ERR_PARTICIPANT_CONFLICT' | 'ERR_PARTICIPANT_DEACTIVATED', message: string) {
+  constructor(
+    code:
+      | 'ERR_PARTICIPANT_CONFLICT'
+      | 'ERR_PARTICIPANT_DEACTIVATED'
+      | 'ERR_KEY_NO_DEFAULT'
+      | 'ERR_KEY_NOT_ACTIVE'
+      | 'ERR_SERVICE_CONFLICT',
+    message: string,
+  ) {
     super(code, message)
     this.name = 'ConflictError'
   }

@@ -179,6 +179,50 @@ export const errorCodes = {
     description:
       'A credential could not be accepted: malformed, signed by a key its issuer does not publish under assertionMethod, issued to another holder, expired or not yet valid.',
   },
+  ERR_KEY_NOT_FOUND: {
+    status: 404,
+    description: 'The participant has no signing key with this id.',
+  },
+  ERR_KEY_NO_DEFAULT: {
+    status: 409,
+    description: 'The participant has no active key for the usage; create one or rotate a key with that usage.',
+  },
+  ERR_KEY_NOT_ACTIVE: {
+    status: 409,
+    description: 'The key is rotated or revoked, so it can no longer be rotated or used to sign.',
+  },
+  ERR_KEY_CUSTODY_UNAVAILABLE: {
+    status: 400,
+    description: 'The requested key custody needs settings this instance lacks, such as a KMS region or MASTER_KEY.',
+  },
+  ERR_KEY_MATERIAL_INVALID: {
+    status: 500,
+    description: 'A stored private key could not be decrypted or parsed, for example under a different MASTER_KEY.',
+  },
+  ERR_KMS_UNAVAILABLE: {
+    status: 503,
+    description: 'AWS KMS timed out, throttled or could not be reached after every attempt; the request can be retried.',
+  },
+  ERR_KMS_REQUEST_FAILED: {
+    status: 502,
+    description: 'AWS KMS rejected a request, for example for missing permissions or a disabled key.',
+  },
+  ERR_SERVICE_NOT_FOUND: {
+    status: 404,
+    description: 'The participant has no DID service entry with this id.',
+  },
+  ERR_SERVICE_CONFLICT: {
+    status: 409,
+    description: 'The DID document already has a service entry with this id.',
+  },
+  ERR_HOSTED_DID_NOT_FOUND: {
+    status: 404,
+    description: 'No active participant has a DID whose did:web path is the requested path.',
+  },
+  ERR_HOSTED_DID_AMBIGUOUS: {
+    status: 500,
+    description: 'Several active participants have a DID with the requested did:web path; give each a distinct path.',
+  },
   ERR_DATABASE_UNAVAILABLE: {
     status: 503,
     description: 'The database did not answer; the request can be retried.',

@@ -1,4 +1,5 @@
 import type { Config } from '../config/config.js'
+import type { KeyManager } from '../keys/key-manager.js'
 import type { Logger } from '../observability/logger.js'
 import type { Metrics } from '../observability/metrics.js'
 import type { Database } from '../storage/database.js'
@@ -17,5 +18,7 @@ export interface AppContext {
   metrics: Metrics
   /** Bootstrap admin token; every admin request is refused while it is undefined. */
   adminToken: string | undefined
+  /** Signing keys of every participant, shared by the admin API, the STS and the DCP endpoints. */
+  keyManager: KeyManager
   readinessChecks: ReadinessCheck[]
 }

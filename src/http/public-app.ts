@@ -4,6 +4,7 @@ import { AppError } from '../errors/app-error.js'
 import { createBaseApp } from './base-app.js'
 import type { AppContext } from './context.js'
 import { notFoundHandler } from './error-handler.js'
+import { didDocumentRoutes } from './routes/did-documents.js'
 
 /**
  * Builds the public listener: DID documents and the DCP endpoints, the only listener an ingress
@@ -26,5 +27,6 @@ export async function buildPublicApp(context: AppContext): Promise<FastifyInstan
   } else {
     app.setNotFoundHandler(notFoundHandler)
   }
+  await app.register(didDocumentRoutes, { context })
   return app
 }

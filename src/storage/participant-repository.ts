@@ -74,6 +74,19 @@ export async function listParticipants(db: Queryable, filter: ParticipantFilter)
   return result.rows.map(toParticipant)
 }
 
+/**
+ * Lists the active participants whose DID has this did:web path: `""` for a host DID, `":a:b"`
+ * for `did:web:<host>:a:b`. The expression matches the index of migration 003.
+ */
+export async function listActiveParticipantsByDidPath(db: Queryable, didPath: string): Promise<Participant[]> {
+  const result = await db.query<ParticipantRow>(
+    `SELECT ${columns} FROM participants
+     WHERE substring(did from '^did:web:[^:]+(.*)$') = $1 AND state = 'active' ORDER BY id`,
+    [didPath],
+  )
+  return result.rows.map(toParticipant)
+}
+
 export async function setParticipantState(db: Queryable, id: string, state: ParticipantState): Promise<Participant> {
   const result = await db.query<ParticipantRow>(
     `UPDATE participants SET state = $2, updated_at = now() WHERE id = $1 RETURNING ${columns}`,

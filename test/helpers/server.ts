@@ -5,12 +5,15 @@ import { startServer, type RunningServer, type StartOptions } from '../../src/se
 import type { Database } from '../../src/storage/database.js'
 
 export const adminToken = 'test-admin-token-0123456789abcdef0123456789'
+/** Master key of local key custody in tests, 32 bytes in hex. */
+export const testMasterKey = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff'
 
 export interface TestServerOptions {
   db: Database
   env?: Environment
   logger?: Logger
   extend?: StartOptions['extend']
+  keyStore?: StartOptions['keyStore']
 }
 
 /** Starts the service on loopback ports chosen by the system; it is closed when the test ends. */
@@ -26,12 +29,14 @@ export async function startTestServer(
     ADMIN_TOKEN: adminToken,
     LOG_LEVEL: 'silent',
     DATA_DIR: '/nonexistent/dcp-identity-test',
+    MASTER_KEY: testMasterKey,
     ...options.env,
   })
   const server = await startServer(config, {
     db: options.db,
     logger: options.logger ?? createLogger(config.logLevel),
     ...(options.extend ? { extend: options.extend } : {}),
+    ...(options.keyStore ? { keyStore: options.keyStore } : {}),
   })
   t.teardown(() => server.close())
   return server

@@ -1,14 +1,8 @@
 import type { FastifyRequest } from 'fastify'
-import { AppError } from '../../errors/app-error.js'
-import { insertAuditEvent } from '../../storage/audit-repository.js'
+import { runAudited, type AuditSpec } from '../../storage/audited-transaction.js'
 import type { Database, Queryable } from '../../storage/database.js'
 
-export interface AuditSpec {
-  action: string
-  target: string
-  participantId: string | null
-  detail?: Record<string, unknown>
-}
+export type { AuditSpec }
 
 /**
  * Runs an admin change in a transaction that also writes its audit row, so no change lands
@@ -20,28 +14,8 @@ export async function audited<T>(
   spec: AuditSpec,
   work: (tx: Queryable) => Promise<T>,
 ): Promise<T> {
-  const actor = request.principal?.actor ?? 'anonymous'
-  const base = {
-    actor,
-    action: spec.action,
-    target: spec.target,
-    participantId: spec.participantId,
-    requestId: String(request.id),
-    detail: spec.detail ?? {},
-  }
-  try {
-    return await db.transaction(async (tx) => {
-      const result = await work(tx)
-      await insertAuditEvent(tx, { ...base, outcome: 'success', errorCode: null })
-      return result
-    })
-  } catch (error) {
-    const errorCode = error instanceof AppError ? error.code : 'ERR_INTERNAL'
-    try {
-      await insertAuditEvent(db, { ...base, outcome: 'failure', errorCode })
-    } catch (auditError) {
-      request.log.error({ err: auditError, action: spec.action }, 'failed to write audit row of a failed change')
-    }
-    throw error
-  }
+  const actor = { actor: request.principal?.actor ?? 'anonymous', requestId: String(request.id) }
+  return runAudited(db, actor, spec, work, (auditError) => {
+    request.log.error({ err: auditError, action: spec.action }, 'failed to write audit row of a failed change')
+  })
 }

@@ -3,6 +3,8 @@ import type { AppContext } from '../../context.js'
 import { authenticate } from '../../plugins/authentication.js'
 import { apiKeyRoutes } from './api-keys.js'
 import { auditRoutes } from './audit.js'
+import { didServiceRoutes } from './did-services.js'
+import { keyRoutes } from './keys.js'
 import { participantRoutes } from './participants.js'
 import { stsClientRoutes } from './sts-client.js'
 
@@ -17,4 +19,6 @@ export const adminRoutes: FastifyPluginAsync<{ context: AppContext }> = async (a
   await app.register(apiKeyRoutes, { context })
   await app.register(auditRoutes, { context })
   await app.register(stsClientRoutes, { context })
+  await app.register(keyRoutes, { context })
+  await app.register(didServiceRoutes, { context })
 }

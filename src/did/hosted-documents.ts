@@ -1,0 +1,28 @@
+import { AppError, NotFoundError } from '../errors/app-error.js'
+import type { Database } from '../storage/database.js'
+import { listDidServices } from '../storage/did-service-repository.js'
+import { listKeys } from '../storage/key-repository.js'
+import { listActiveParticipantsByDidPath } from '../storage/participant-repository.js'
+import { buildDidDocument, type DidDocument } from './document.js'
+
+/**
+ * Loads the document of the active participant whose DID has the did:web path `didPath`.
+ * Deactivated participants have no document, so verifiers reject what they signed. Two active
+ * participants with one path (two host DIDs, or one path under two host names) cannot be told
+ * apart without the Host header, which never selects a document, so that is a configuration
+ * error (ERR_HOSTED_DID_AMBIGUOUS) instead of a guess.
+ */
+export async function loadHostedDocument(db: Database, publicBaseUrl: string, didPath: string): Promise<DidDocument> {
+  const participants = await listActiveParticipantsByDidPath(db, didPath)
+  if (participants.length === 0) {
+    const name = didPath === '' ? 'the host DID' : `the DID path "${didPath}"`
+    throw new NotFoundError('ERR_HOSTED_DID_NOT_FOUND', `no DID document for ${name}`)
+  }
+  if (participants.length > 1) {
+    const dids = participants.map((participant) => participant.did).join(', ')
+    throw new AppError('ERR_HOSTED_DID_AMBIGUOUS', `several participants share one did:web path: ${dids}`)
+  }
+  const participant = participants[0]!
+  const [keys, services] = await Promise.all([listKeys(db, participant.id), listDidServices(db, participant.id)])
+  return buildDidDocument({ participant, keys, services, publicBaseUrl })
+}

@@ -1,0 +1,55 @@
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto'
+import type { JWK } from 'jose'
+import type { KeyAlgorithm } from './key.js'
+
+/** Curve of each algorithm as a JWK names it. */
+const curves: Record<KeyAlgorithm, 'P-256' | 'Ed25519'> = { ES256: 'P-256', EdDSA: 'Ed25519' }
+
+export type Signer = (signingInput: Uint8Array) => Promise<Uint8Array>
+
+/** Generates a key pair in this process, for local and kms-envelope custody. */
+export function generateKeyPair(algorithm: KeyAlgorithm): { privateKey: KeyObject; publicJwk: JWK } {
+  const { privateKey, publicKey } =
+    algorithm === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('ed25519')
+  return { privateKey, publicJwk: toPublicJwk(publicKey, algorithm) }
+}
+
+/** Returns a signer over an in-memory private key: ES256 as `r || s`, EdDSA as the 64-byte signature. */
+export function keyObjectSigner(privateKey: KeyObject, algorithm: KeyAlgorithm): Signer {
+  if (algorithm === 'ES256') {
+    return async (input) => sign('sha256', input, { key: privateKey, dsaEncoding: 'ieee-p1363' })
+  }
+  return async (input) => sign(null, input, privateKey)
+}
+
+export function exportPkcs8(privateKey: KeyObject): Buffer {
+  return privateKey.export({ format: 'der', type: 'pkcs8' })
+}
+
+/** Imports a PKCS#8 private key and checks that it belongs to the algorithm. */
+export function importPkcs8(der: Buffer, algorithm: KeyAlgorithm): KeyObject {
+  const key = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' })
+  assertCurve(key, algorithm)
+  return key
+}
+
+/** Converts a DER SubjectPublicKeyInfo, as KMS GetPublicKey returns it, to a public JWK. */
+export function spkiToPublicJwk(der: Uint8Array, algorithm: KeyAlgorithm): JWK {
+  return toPublicJwk(createPublicKey({ key: Buffer.from(der), format: 'der', type: 'spki' }), algorithm)
+}
+
+/** Exports only the public members, so no private or optional field reaches a DID document. */
+function toPublicJwk(key: KeyObject, algorithm: KeyAlgorithm): JWK {
+  assertCurve(key, algorithm)
+  const jwk = key.export({ format: 'jwk' })
+  return jwk.kty === 'EC'
+    ? { kty: 'EC', crv: jwk.crv!, x: jwk.x!, y: jwk.y! }
+    : { kty: 'OKP', crv: jwk.crv!, x: jwk.x! }
+}
+
+function assertCurve(key: KeyObject, algorithm: KeyAlgorithm): void {
+  const expected = curves[algorithm]
+  const actual = key.asymmetricKeyType === 'ed25519' ? 'Ed25519' : key.asymmetricKeyDetails?.namedCurve
+  const matches = expected === 'Ed25519' ? actual === 'Ed25519' : actual === 'prime256v1' || actual === 'P-256'
+  if (!matches) throw new TypeError(`the key is of type "${actual ?? key.asymmetricKeyType}"; ${algorithm} needs ${expected}`)
+}

@@ -1,0 +1,31 @@
+import { base64url, type JWSHeaderParameters, type JWTPayload } from 'jose'
+import type { KeyManager } from './key-manager.js'
+import type { KeyUsage } from './key.js'
+
+/** Header members the caller may set; `alg` and `kid` always come from the key. */
+export type JwtHeader = Omit<JWSHeaderParameters, 'alg' | 'kid' | 'b64' | 'crit'>
+
+const encoder = new TextEncoder()
+
+/**
+ * Signs a compact JWS (RFC 7515) with the participant's default key for `usage`. The header
+ * gets `alg` from the key and `kid` as the absolute DID URL `did#fragment`, which verifiers
+ * resolve against the participant's DID document. In steady state this makes no database query.
+ */
+export async function signJwt(
+  keyManager: KeyManager,
+  participantDid: string,
+  usage: KeyUsage,
+  header: JwtHeader,
+  payload: JWTPayload,
+): Promise<string> {
+  const key = await keyManager.defaultKeyForDid(participantDid, usage)
+  const protectedHeader = { ...header, alg: key.algorithm, kid: `${participantDid}#${key.fragment}` }
+  const signingInput = `${encode(protectedHeader)}.${encode(payload)}`
+  const signature = await keyManager.sign(key, encoder.encode(signingInput))
+  return `${signingInput}.${base64url.encode(signature)}`
+}
+
+function encode(value: object): string {
+  return base64url.encode(JSON.stringify(value))
+}
