@@ -9,6 +9,10 @@ import { createLogger, type Logger } from './observability/logger.js'
 import { createMetrics } from './observability/metrics.js'
 import type { Database } from './storage/database.js'
 import { migrate } from './storage/migrate.js'
+import { loadHostedDocumentOfDid } from './did/hosted-documents.js'
+import { DidResolver } from './did/resolver.js'
+import { SecureTokenService } from './sts/sts-service.js'
+import { SelfIssuedTokenVerifier } from './tokens/self-issued-token-verifier.js'
 import { PeriodicTask } from './jobs/periodic-task.js'
 import { deleteExpiredTokenUses } from './tokens/jti-store.js'
 import { openDatabase } from './storage/open-database.js'
@@ -49,13 +53,22 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const preloaded = await keyStore.keyManager.preload()
     logger.info({ keys: preloaded }, 'signing keys loaded')
 
+    const keyManager = keyStore.keyManager
+    const resolver = new DidResolver({
+      config: config.did,
+      localDocuments: (did) => loadHostedDocumentOfDid(db, config.publicBaseUrl, did),
+      logger,
+    })
     const context: AppContext = {
       config,
       db,
       logger,
       metrics: createMetrics(() => db.poolStats()),
       adminToken,
-      keyManager: keyStore.keyManager,
+      keyManager,
+      resolver,
+      siTokenVerifier: new SelfIssuedTokenVerifier({ resolver, db, leewaySeconds: config.tokens.clockLeewaySeconds }),
+      sts: new SecureTokenService({ db, keyManager, tokens: config.tokens }),
       readinessChecks: [
         { name: 'database', check: async () => void (await db.query('SELECT 1')) },
         { name: 'keys', check: keyStore.check },

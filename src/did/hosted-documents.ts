@@ -1,8 +1,9 @@
+import type { DIDDocument } from 'did-resolver'
 import { AppError, NotFoundError } from '../errors/app-error.js'
 import type { Database } from '../storage/database.js'
 import { listDidServices } from '../storage/did-service-repository.js'
 import { listKeys } from '../storage/key-repository.js'
-import { listActiveParticipantsByDidPath } from '../storage/participant-repository.js'
+import { findParticipantByDid, listActiveParticipantsByDidPath } from '../storage/participant-repository.js'
 import { buildDidDocument, type DidDocument } from './document.js'
 
 /**
@@ -25,4 +26,16 @@ export async function loadHostedDocument(db: Database, publicBaseUrl: string, di
   const participant = participants[0]!
   const [keys, services] = await Promise.all([listKeys(db, participant.id), listDidServices(db, participant.id)])
   return buildDidDocument({ participant, keys, services, publicBaseUrl })
+}
+
+/**
+ * Builds the document of a DID this process hosts, for in-process resolution; undefined for a
+ * DID of another party or of a deactivated participant.
+ */
+export async function loadHostedDocumentOfDid(db: Database, publicBaseUrl: string, did: string): Promise<DIDDocument | undefined> {
+  const participant = await findParticipantByDid(db, did)
+  if (!participant || participant.state !== 'active') return undefined
+  const [keys, services] = await Promise.all([listKeys(db, participant.id), listDidServices(db, participant.id)])
+  // The JWKs of generated keys always carry "kty", which the did-resolver type requires.
+  return buildDidDocument({ participant, keys, services, publicBaseUrl }) as DIDDocument
 }

@@ -1,5 +1,6 @@
 /**
  * Stable error codes, each with the HTTP status it maps to and the text of the errors page.
+ * Codes with `oauthError` are answered in the OAuth 2.0 error form (RFC 6749, section 5.2).
  * `docs/errors.md` lists every code; a test compares the two.
  */
 export const errorCodes = {
@@ -223,6 +224,21 @@ export const errorCodes = {
     status: 500,
     description: 'Several active participants have a DID with the requested did:web path; give each a distinct path.',
   },
+  ERR_STS_REQUEST_INVALID: {
+    status: 400,
+    oauthError: 'invalid_request',
+    description: 'The STS token request lacks client_id, client_secret or audience, or sends both bearer_access_scope and token.',
+  },
+  ERR_STS_GRANT_TYPE_UNSUPPORTED: {
+    status: 400,
+    oauthError: 'unsupported_grant_type',
+    description: 'The STS token request has a grant_type other than client_credentials.',
+  },
+  ERR_STS_CLIENT_INVALID: {
+    status: 401,
+    oauthError: 'invalid_client',
+    description: 'The STS client id is unknown, the secret is wrong, or the participant is deactivated.',
+  },
   ERR_DATABASE_UNAVAILABLE: {
     status: 503,
     description: 'The database did not answer; the request can be retried.',
@@ -231,7 +247,7 @@ export const errorCodes = {
     status: 500,
     description: 'An unexpected failure; the response carries no detail and the log has the request id.',
   },
-} as const satisfies Record<string, { status: number; description: string }>
+} as const satisfies Record<string, { status: number; description: string; oauthError?: string }>
 
 export type ErrorCode = keyof typeof errorCodes
 

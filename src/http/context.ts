@@ -1,8 +1,11 @@
 import type { Config } from '../config/config.js'
+import type { DidResolver } from '../did/resolver.js'
 import type { KeyManager } from '../keys/key-manager.js'
 import type { Logger } from '../observability/logger.js'
 import type { Metrics } from '../observability/metrics.js'
 import type { Database } from '../storage/database.js'
+import type { SecureTokenService } from '../sts/sts-service.js'
+import type { SelfIssuedTokenVerifier } from '../tokens/self-issued-token-verifier.js'
 
 /** A named check that readiness runs; it throws when the dependency is not usable. */
 export interface ReadinessCheck {
@@ -20,5 +23,9 @@ export interface AppContext {
   adminToken: string | undefined
   /** Signing keys of every participant, shared by the admin API, the STS and the DCP endpoints. */
   keyManager: KeyManager
+  /** Resolves other parties' DIDs through the guarded fetch, and this process's DIDs in-process. */
+  resolver: DidResolver
+  siTokenVerifier: SelfIssuedTokenVerifier
+  sts: SecureTokenService
   readinessChecks: ReadinessCheck[]
 }

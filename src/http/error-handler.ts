@@ -9,6 +9,12 @@ export interface ErrorBody {
   message: string
 }
 
+/** The body of an error of the STS token endpoint, in the OAuth 2.0 form. */
+export interface OAuthErrorBody {
+  error: string
+  error_description: string
+}
+
 interface ValidationIssue {
   keyword: string
   instancePath: string
@@ -39,18 +45,21 @@ const statusCodes: Partial<Record<number, ErrorCode>> = {
  * Maps any error to its code, status and client message: the one place where errors become
  * HTTP. A 5xx answer never carries the original message, which may hold SQL or SDK text.
  */
-export function toErrorResponse(error: unknown): { status: number; body: ErrorBody } {
+export function toErrorResponse(error: unknown): { status: number; code: ErrorCode; body: ErrorBody | OAuthErrorBody } {
   const { code, message } = classify(error)
-  const status = errorCodes[code].status
-  const clientMessage = status >= 500 ? genericMessage(code) : message
-  return { status, body: { error: code, message: clientMessage } }
+  const entry: { status: number; oauthError?: string } = errorCodes[code]
+  const clientMessage = entry.status >= 500 ? genericMessage(code) : message
+  const body = entry.oauthError
+    ? { error: entry.oauthError, error_description: clientMessage }
+    : { error: code, message: clientMessage }
+  return { status: entry.status, code, body }
 }
 
 export function registerErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    const { status, body } = toErrorResponse(error)
-    if (status >= 500) request.log.error({ err: error, code: body.error }, 'request failed')
-    else request.log.info({ code: body.error, reason: body.message }, 'request rejected')
+    const { status, code, body } = toErrorResponse(error)
+    if (status >= 500) request.log.error({ err: error, code }, 'request failed')
+    else request.log.info({ code, reason: 'message' in body ? body.message : body.error_description }, 'request rejected')
     return reply.status(status).send(body)
   })
 }

@@ -8,6 +8,7 @@ import { notFoundHandler } from './error-handler.js'
 import { adminRoutes } from './routes/admin/index.js'
 import { healthRoutes } from './routes/health.js'
 import { metricsRoutes } from './routes/metrics.js'
+import { stsRoutes } from './routes/sts.js'
 
 /**
  * Builds the internal listener: admin API, health, metrics and the OpenAPI document with its
@@ -30,6 +31,7 @@ export async function buildInternalApp(context: AppContext): Promise<FastifyInst
   await app.register(healthRoutes, { context })
   await app.register(metricsRoutes, { context })
   await app.register(adminRoutes, { context, prefix: '/v1' })
+  await app.register(stsRoutes, { sts: context.sts })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   app.setNotFoundHandler(notFoundHandler)
   return app

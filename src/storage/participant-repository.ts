@@ -54,6 +54,11 @@ export async function findParticipant(db: Queryable, id: string): Promise<Partic
   return result.rows[0] && toParticipant(result.rows[0])
 }
 
+export async function findParticipantByDid(db: Queryable, did: string): Promise<Participant | undefined> {
+  const result = await db.query<ParticipantRow>(`SELECT ${columns} FROM participants WHERE did = $1`, [did])
+  return result.rows[0] && toParticipant(result.rows[0])
+}
+
 export async function getParticipant(db: Queryable, id: string): Promise<Participant> {
   const participant = await findParticipant(db, id)
   if (!participant) throw new NotFoundError('ERR_PARTICIPANT_NOT_FOUND', `participant "${id}" not found`)

@@ -1,13 +1,16 @@
 import type { FastifyInstance } from 'fastify'
 import { adminRequest } from './server.js'
 
-/** Creates a participant through the admin API and fails loudly when that is refused. */
+/**
+ * Creates a participant through the admin API and fails loudly when that is refused. Unlike the
+ * API's default, no key is created unless `createKey` is set, so tests start from no keys.
+ */
 export async function createParticipant(
   app: FastifyInstance,
-  body: { id: string; did: string; roles?: Array<'holder' | 'issuer'> },
+  body: { id: string; did: string; roles?: Array<'holder' | 'issuer'>; createKey?: boolean },
 ): Promise<void> {
   const response = await adminRequest(app, 'POST', '/v1/participants', {
-    body: { displayName: body.id, roles: ['holder'], ...body },
+    body: { displayName: body.id, roles: ['holder'], createKey: false, ...body },
   })
   if (response.statusCode !== 201) throw new Error(`creating participant failed: ${response.body}`)
 }

@@ -8,6 +8,7 @@ import {
   listParticipants,
   setParticipantState,
 } from '../../../storage/participant-repository.js'
+import type { KeyUsage } from '../../../keys/key.js'
 import { digest } from '../../../participants/api-key-secret.js'
 import { insertStsClient } from '../../../storage/sts-client-repository.js'
 import { generateClientSecret } from '../../../sts/client-secret.js'
@@ -42,6 +43,13 @@ const CreateParticipantBody = Type.Object(
     }),
     stsClientId: Type.Optional(
       Type.String({ minLength: 1, maxLength: 512, description: 'Client id of the STS client; defaults to the DID.' }),
+    ),
+    createKey: Type.Optional(
+      Type.Boolean({
+        default: true,
+        description:
+          'Create one ES256 key in the default custody for the usages the roles need: sign_token, plus sign_presentation for holders and sign_credentials for issuers.',
+      }),
     ),
   },
   { additionalProperties: false },
@@ -87,7 +95,7 @@ export const participantRoutes: FastifyPluginAsyncTypebox<{ context: AppContext 
     },
     async (request, reply) => {
       requireAdmin(request.principal!)
-      const { stsClientId, ...fields }: Static<typeof CreateParticipantBody> = request.body
+      const { stsClientId, createKey, ...fields }: Static<typeof CreateParticipantBody> = request.body
       const target = `participant:${fields.id ?? fields.did}`
       const clientSecret = generateClientSecret()
       const { participant, stsClient } = await audited(
@@ -101,6 +109,13 @@ export const participantRoutes: FastifyPluginAsyncTypebox<{ context: AppContext 
             clientId: stsClientId ?? participant.did,
             secretHash: digest(clientSecret),
           })
+          if (createKey !== false) {
+            await context.keyManager.create(
+              participant.id,
+              { usages: usagesFor(participant.roles) },
+              { transaction: (work) => work(tx) },
+            )
+          }
           return { participant, stsClient }
         },
       )
@@ -170,6 +185,7 @@ export const participantRoutes: FastifyPluginAsyncTypebox<{ context: AppContext 
           { action: `participant.${verb}`, target: `participant:${participantId}`, participantId },
           (tx) => setParticipantState(tx, participantId, state),
         )
+        context.sts.forgetClients()
         request.log.info({ participantId, state }, 'participant state changed')
         return serialize(participant)
       },
@@ -195,10 +211,19 @@ export const participantRoutes: FastifyPluginAsyncTypebox<{ context: AppContext 
         { action: 'participant.delete', target: `participant:${participantId}`, participantId },
         (tx) => deleteParticipant(tx, participantId),
       )
+      context.sts.forgetClients()
       request.log.info({ participantId }, 'participant deleted')
       return reply.status(204).send(null)
     },
   )
+}
+
+/** Usages of the key created with a participant: what its roles sign. */
+function usagesFor(roles: Participant['roles']): KeyUsage[] {
+  const usages: KeyUsage[] = ['sign_token']
+  if (roles.includes('holder')) usages.push('sign_presentation')
+  if (roles.includes('issuer')) usages.push('sign_credentials')
+  return usages
 }
 
 function serialize(participant: Participant) {

@@ -63,6 +63,7 @@ export const stsClientRoutes: FastifyPluginAsyncTypebox<{ context: AppContext }>
         { action: 'sts-client.rotate-secret', target: `sts-client:${participantId}`, participantId },
         (tx) => replaceStsClientSecret(tx, participantId, digest(clientSecret)),
       )
+      context.sts.forgetClients()
       request.log.info({ participantId }, 'STS client secret rotated')
       return { ...serialize(client), clientSecret }
     },
@@ -91,6 +92,7 @@ export const stsClientRoutes: FastifyPluginAsyncTypebox<{ context: AppContext }>
         { action: 'sts-client.set-secret', target: `sts-client:${participantId}`, participantId },
         (tx) => replaceStsClientSecret(tx, participantId, digest(request.body.clientSecret)),
       )
+      context.sts.forgetClients()
       request.log.info({ participantId }, 'STS client secret replaced')
       return serialize(client)
     },

@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto'
+import type { JWTPayload } from 'jose'
+import type { TokenConfig } from '../config/token-variables.js'
+import { splitScopeList } from '../dcp/scope.js'
+import { AppError } from '../errors/app-error.js'
+import { ExpiringCache } from '../keys/expiring-cache.js'
+import type { KeyManager } from '../keys/key-manager.js'
+import { signJwt } from '../keys/sign-jwt.js'
+import { secretMatches } from '../participants/api-key-secret.js'
+import type { Queryable } from '../storage/database.js'
+import { findStsClientCredential, type StsClientCredential } from '../storage/sts-client-repository.js'
+import { mintAccessToken } from '../tokens/access-token.js'
+
+/** The fields of an STS token request, as the connector posts them. */
+export interface StsTokenRequest {
+  clientId: string
+  clientSecret: string
+  audience: string
+  /** Space-separated scopes for a new access token. */
+  bearerAccessScope?: string
+  /** A token to embed unparsed, such as a verifier's access token or a foreign RS256 token. */
+  token?: string
+}
+
+export interface StsTokenResponse {
+  access_token: string
+  token_type: 'Bearer'
+  expires_in: number
+}
+
+export interface SecureTokenServiceOptions {
+  db: Queryable
+  keyManager: KeyManager
+  tokens: TokenConfig
+  /** How long a client lookup is cached; a rotated secret takes effect on other replicas within it. */
+  clientCacheTtlSeconds?: number
+  now?: () => number
+}
+
+/**
+ * Mints Self-Issued ID tokens for the connector of each participant, as an OAuth 2.0
+ * client-credentials endpoint: `iss` = `sub` = the participant DID, `aud` = the requested
+ * audience, a fresh `jti`, and in `token` either a new access token or the given token verbatim.
+ */
+export class SecureTokenService {
+  readonly #options: SecureTokenServiceOptions
+  readonly #clients: ExpiringCache<string, StsClientCredential | null>
+
+  constructor(options: SecureTokenServiceOptions) {
+    this.#options = options
+    this.#clients = new ExpiringCache({
+      ttlMs: (options.clientCacheTtlSeconds ?? 5) * 1000,
+      maxEntries: 10_000,
+      ...(options.now ? { now: options.now } : {}),
+    })
+  }
+
+  async issue(request: StsTokenRequest): Promise<StsTokenResponse> {
+    const client = await this.#authenticate(request.clientId, request.clientSecret)
+    const { tokens, keyManager } = this.#options
+    const nowSeconds = Math.floor(this.#now() / 1000)
+    const did = client.participantDid
+
+    let embedded = request.token
+    const scopes = splitScopeList(request.bearerAccessScope)
+    if (scopes.length > 0) {
+      embedded = await mintAccessToken(
+        keyManager,
+        { holderDid: did, verifierDid: request.audience, scopes },
+        { ttlSeconds: tokens.accessTokenTtlSeconds, nowSeconds },
+      )
+    }
+    const payload: JWTPayload = {
+      iss: did,
+      sub: did,
+      aud: request.audience,
+      jti: randomUUID(),
+      iat: nowSeconds,
+      exp: nowSeconds + tokens.selfIssuedTokenTtlSeconds,
+      ...(embedded === undefined ? {} : { token: embedded }),
+    }
+    const accessToken = await signJwt(keyManager, did, 'sign_token', { typ: 'JWT' }, payload)
+    return { access_token: accessToken, token_type: 'Bearer', expires_in: tokens.selfIssuedTokenTtlSeconds }
+  }
+
+  /** Forgets cached client lookups, after a secret changed in this process. */
+  forgetClients(): void {
+    this.#clients.clear()
+  }
+
+  async #authenticate(clientId: string, clientSecret: string): Promise<StsClientCredential> {
+    let client = this.#clients.get(clientId)
+    if (client === undefined) {
+      client = (await findStsClientCredential(this.#options.db, clientId)) ?? null
+      this.#clients.set(clientId, client)
+    }
+    if (!client || !secretMatches(clientSecret, client.secretHash) || client.participantState !== 'active') {
+      throw new AppError('ERR_STS_CLIENT_INVALID', 'client authentication failed')
+    }
+    return client
+  }
+
+  #now(): number {
+    return (this.#options.now ?? Date.now)()
+  }
+}

@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto'
+import { compactVerify, importJWK, type JWTPayload } from 'jose'
+import { parseScope, type Scope } from '../dcp/scope.js'
+import type { KeyManager } from '../keys/key-manager.js'
+import { signJwt } from '../keys/sign-jwt.js'
+import { audienceContains, decodeJwtParts } from './decode-jwt.js'
+import { checkTimeClaims } from './time-claims.js'
+import { TokenError } from './token-error.js'
+
+/** What an access token grants: the verifier that may present it and the scopes it may query. */
+export interface AccessTokenGrant {
+  /** DID of the participant whose wallet minted the token and will check it. */
+  holderDid: string
+  /** DID of the verifier the token is bound to: the audience of the SI token that carries it. */
+  verifierDid: string
+  scopes: string[]
+}
+
+export interface MintAccessTokenOptions {
+  ttlSeconds: number
+  nowSeconds: number
+}
+
+/**
+ * Mints an access token: a JWT signed with the holder's `sign_token` key, issued by and
+ * addressed to the holder itself, so that only the holder's Credential Service accepts it, with
+ * the verifier as `sub` and the granted scopes in `scope`.
+ */
+export async function mintAccessToken(
+  keyManager: KeyManager,
+  grant: AccessTokenGrant,
+  options: MintAccessTokenOptions,
+): Promise<string> {
+  const payload: JWTPayload = {
+    iss: grant.holderDid,
+    sub: grant.verifierDid,
+    aud: grant.holderDid,
+    scope: grant.scopes.join(' '),
+    jti: randomUUID(),
+    iat: options.nowSeconds,
+    exp: options.nowSeconds + options.ttlSeconds,
+  }
+  return signJwt(keyManager, grant.holderDid, 'sign_token', { typ: 'JWT' }, payload)
+}
+
+/** The scopes a verified access token grants. */
+export interface VerifiedAccessToken {
+  scopes: Scope[]
+  jti: string | undefined
+}
+
+export interface AccessTokenCheck {
+  participantId: string
+  holderDid: string
+  /** DID that presents the token: the `iss` of the SI token carrying it. */
+  presenterDid: string
+  nowSeconds: number
+  leewaySeconds: number
+}
+
+/**
+ * Checks an access token received in the `token` claim of a verifier's SI token: signed by a
+ * non-revoked key of this holder, issued by and addressed to this holder, unexpired, and bound
+ * to the DID that now presents it.
+ */
+export async function verifyAccessToken(
+  keyManager: KeyManager,
+  token: string | undefined,
+  check: AccessTokenCheck,
+): Promise<VerifiedAccessToken> {
+  if (token === undefined || token === '') {
+    throw new TokenError('ERR_ACCESS_TOKEN_INVALID', 'the Self-Issued ID token carries no access token in "token"')
+  }
+  const what = 'the access token'
+  const { header, payload } = decodeAccessToken(token)
+  if (payload.iss !== check.holderDid || !audienceContains(payload.aud, check.holderDid)) {
+    throw new TokenError('ERR_ACCESS_TOKEN_INVALID', `${what} was not minted by ${JSON.stringify(check.holderDid)}`)
+  }
+  if (payload.sub !== check.presenterDid) {
+    throw new TokenError('ERR_ACCESS_TOKEN_INVALID', `${what} is bound to another DID than ${JSON.stringify(check.presenterDid)}`)
+  }
+  try {
+    checkTimeClaims(payload, check.nowSeconds, check.leewaySeconds, what)
+  } catch (error) {
+    throw new TokenError('ERR_ACCESS_TOKEN_INVALID', (error as Error).message)
+  }
+  await verifyWithOwnKey(keyManager, token, header, check)
+  const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : []
+  return {
+    scopes: scopes.map(parseScope).filter((scope): scope is Scope => scope !== undefined),
+    jti: typeof payload.jti === 'string' ? payload.jti : undefined,
+  }
+}
+
+function decodeAccessToken(token: string) {
+  try {
+    return decodeJwtParts(token, 'the access token')
+  } catch {
+    throw new TokenError('ERR_ACCESS_TOKEN_INVALID', 'the access token is not a token this participant minted')
+  }
+}
+
+async function verifyWithOwnKey(
+  keyManager: KeyManager,
+  token: string,
+  header: { alg: string; kid?: string },
+  check: AccessTokenCheck,
+): Promise<void> {
+  const prefix = `${check.holderDid}#`
+  const fragment = header.kid?.startsWith(prefix) ? header.kid.slice(prefix.length) : undefined
+  const keys = fragment === undefined ? [] : await keyManager.list(check.participantId)
+  const key = keys.find((candidate) => candidate.fragment === fragment && candidate.usages.includes('sign_token'))
+  try {
+    if (!key || key.algorithm !== header.alg) throw new Error('no such key')
+    await compactVerify(token, await importJWK(key.publicJwk, key.algorithm), { algorithms: [key.algorithm] })
+  } catch {
+    throw new TokenError('ERR_ACCESS_TOKEN_INVALID', 'the access token is not signed by a current key of this participant')
+  }
+}
