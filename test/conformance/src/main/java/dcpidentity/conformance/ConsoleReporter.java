@@ -122,7 +122,7 @@ public final class ConsoleReporter implements TestExecutionListener {
     }
 
     private static String simpleName(String className) {
-        return className.substring(className.lastIndexOf('.') + 1);
+        return className.substring(Math.max(className.lastIndexOf('.'), className.lastIndexOf('$')) + 1);
     }
 
     private String report(String description, TestExecutionResult result) {
