@@ -14,7 +14,7 @@
 #   JAVA_HOME               Java 17 or newer; otherwise java from PATH
 #
 # Exit codes: 0 all tests passed, 1 a test failed or none ran, 2 invalid arguments or
-# configuration, 124 the run timed out; others come from Maven or the JVM.
+# configuration, 124 the run timed out. Other codes come from Maven or the JVM.
 set -euo pipefail
 
 usage() {
@@ -45,8 +45,8 @@ maven_args=(--batch-mode --quiet --file "$harness_dir/pom.xml")
 if [ "${TCK_MAVEN_OFFLINE:-false}" = true ]; then
   maven_args+=(--offline)
 fi
-# Compile the runner and write the runtime class path; the first run downloads the TCK. Maven's
-# output is shown only when it fails.
+# Compile the runner and write the runtime class path. The first run downloads the TCK, and
+# Maven's output is shown only when it fails.
 maven_log=$(mktemp)
 trap 'rm -f "$maven_log"' EXIT
 maven_status=0

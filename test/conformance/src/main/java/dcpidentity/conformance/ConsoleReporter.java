@@ -50,7 +50,7 @@ public final class ConsoleReporter implements TestExecutionListener {
     public void executionSkipped(TestIdentifier identifier, String reason) {
         var skippedTests = identifier.isTest() ? 1 : countTestsBelow(identifier);
         skipped += skippedTests;
-        // JUnit's reason for @Disabled repeats the method signature; the annotation name says enough.
+        // JUnit's reason for @Disabled repeats the method signature, so print the annotation name instead.
         var shownReason = reason != null && reason.endsWith(" is @Disabled") ? "@Disabled" : reason;
         out.printf("SKIPPED %s (%s)%n", describe(identifier), shownReason);
     }
@@ -73,27 +73,27 @@ public final class ConsoleReporter implements TestExecutionListener {
         }
     }
 
-    /** Tests that passed. */
+    /** Returns the number of tests that passed. */
     public long passed() {
         return passed;
     }
 
-    /** Tests that failed, were aborted or never ran because their class failed. */
+    /** Returns the number of tests that failed, were aborted or never ran because their class failed. */
     public long failed() {
         return failed + notRun();
     }
 
-    /** Tests that were disabled, or whose class was. */
+    /** Returns the number of tests that were disabled, directly or through their class. */
     public long skipped() {
         return skipped;
     }
 
-    /** All tests in the suite. */
+    /** Returns the number of tests in the suite. */
     public long total() {
         return testCount;
     }
 
-    /** The failure reports, one per failed test or class, each with its message chain. */
+    /** Returns the failure reports, one per failed test or class, each with its message chain. */
     public List<String> failureReports() {
         return List.copyOf(failureReports);
     }

@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentSkipListSet;
  * A default proxy selector that lets HTTP clients connect directly to loopback hosts and throws
  * {@link BlockedDestinationException} for every other host.
  *
- * <p>The TCK (1.0.0-RC6) sends all its requests with {@code new OkHttpClient()}, and OkHttp asks
+ * <p>The TCK (1.0.0-RC6) sends all its requests with {@code new OkHttpClient()}. OkHttp calls
  * {@link ProxySelector#getDefault()} for every new connection before it resolves the host name,
  * so installing this selector first keeps the TCK's traffic, DNS look-ups included, on the
  * machine. That covers URLs the TCK takes from DID documents of the system under test. Clients
@@ -40,7 +40,7 @@ public final class LoopbackOnlyProxySelector extends ProxySelector {
         // Direct connections have no alternative route to report a failure to.
     }
 
-    /** Scheme and authority of every destination blocked so far, sorted. */
+    /** Returns the scheme and authority of every destination blocked so far, sorted. */
     public List<String> blockedDestinations() {
         return List.copyOf(blockedUris);
     }

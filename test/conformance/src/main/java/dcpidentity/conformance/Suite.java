@@ -72,17 +72,17 @@ public enum Suite {
         return shortName;
     }
 
-    /** The Java package whose {@code *Test} classes make up the suite. */
+    /** Returns the Java package whose {@code *Test} classes make up the suite. */
     public String testPackage() {
         return testPackage;
     }
 
-    /** Properties that the run fails without. */
+    /** Returns the properties that the run fails without. */
     public List<String> requiredProperties() {
         return requiredProperties;
     }
 
-    /** Properties that break the run when set, each with the reason. */
+    /** Returns the properties that break the run when set, each with the reason. */
     public Map<String, String> rejectedProperties() {
         return rejectedProperties;
     }

@@ -100,7 +100,7 @@ public final class TckConfiguration {
         return new TckConfiguration(effective);
     }
 
-    /** All effective properties, sorted by name. */
+    /** Returns all effective properties, sorted by name. */
     public SortedMap<String, String> properties() {
         return properties;
     }

@@ -18,13 +18,13 @@ public final class TckProperties {
     public static final String DID_ISSUER = PREFIX + "did.issuer";
     public static final String DID_VERIFIER = PREFIX + "did.verifier";
     public static final String DID_THIRD_PARTY = PREFIX + "did.thirdparty";
-    /** Base URL of the system's STS; the TCK posts to this URL plus {@code /token}. */
+    /** Base URL of the STS under test, to which the TCK appends {@code /token}. */
     public static final String STS_URL = PREFIX + "sts.url";
     public static final String STS_CLIENT_ID = PREFIX + "sts.client.id";
     public static final String STS_CLIENT_SECRET = PREFIX + "sts.client.secret";
     /** The {@code holderPid} of the TCK's credential messages and credential requests. */
     public static final String CORRELATION_ID = PREFIX + "credentials.correlation.id";
-    /** Trigger endpoint of a verifier under test; read by the verifier suite only. */
+    /** Trigger endpoint of a verifier under test, read by the verifier suite only. */
     public static final String VPP_TRIGGER_ENDPOINT = PREFIX + "vpp.trigger.endpoint";
     /** Status list type of the TCK's own issuer: bitstringstatuslist or statuslist2021. */
     public static final String REVOCATION_TYPE = PREFIX + "revocation.type";
@@ -36,7 +36,7 @@ public final class TckProperties {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8083;
 
-    /** Every property that 1.0.0-RC6 reads; others are ignored by it. */
+    /** Every property that 1.0.0-RC6 reads. It ignores all others. */
     public static final Set<String> KNOWN = Set.of(
             LAUNCHER, CALLBACK_ADDRESS, HOST, PORT,
             DID_HOLDER, DID_ISSUER, DID_VERIFIER, DID_THIRD_PARTY,

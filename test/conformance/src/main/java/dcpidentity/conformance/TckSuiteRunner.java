@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import static dcpidentity.conformance.TckProperties.DEBUG;
+import static dcpidentity.conformance.TckProperties.SECRET;
 import static org.junit.platform.engine.discovery.ClassNameFilter.includeClassNamePatterns;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectPackage;
 
@@ -36,7 +37,7 @@ public final class TckSuiteRunner {
     static final int EXIT_FAILED = 1;
     static final int EXIT_USAGE = 2;
 
-    /** Test classes of the TCK end in {@code Test}; the abstract base classes in the packages do not run. */
+    /** Pattern of the TCK's test class names. JUnit skips the abstract base classes that also match it. */
     private static final String TEST_CLASS_PATTERN = ".*Test";
 
     private TckSuiteRunner() {
@@ -86,8 +87,7 @@ public final class TckSuiteRunner {
         // Install the guard before the TCK creates its first HTTP client.
         var guard = new LoopbackOnlyProxySelector();
         ProxySelector.setDefault(guard);
-        // The TCK reads most properties through System.getProperty, some as JUnit configuration parameters.
-        configuration.properties().forEach(System::setProperty);
+        exportSystemProperties(configuration);
 
         var reporter = new ConsoleReporter(out, Boolean.parseBoolean(configuration.properties().get(DEBUG)));
         var launcher = LauncherFactory.create();
@@ -120,6 +120,19 @@ public final class TckSuiteRunner {
         out.printf("%s: %d passed, %d failed, %d skipped%n", suite.shortName(), reporter.passed(), reporter.failed(),
                 reporter.skipped());
         return reporter.failed() == 0 && reporter.total() > 0 ? EXIT_PASSED : EXIT_FAILED;
+    }
+
+    /**
+     * Sets every property except secrets as a system property. The TCK reads each property as a
+     * JUnit configuration parameter first (see discoveryRequest) and as a system property second.
+     * Secrets stay out of the system properties because the XML report lists all of them.
+     */
+    static void exportSystemProperties(TckConfiguration configuration) {
+        configuration.properties().forEach((name, value) -> {
+            if (!SECRET.contains(name)) {
+                System.setProperty(name, value);
+            }
+        });
     }
 
     private static LauncherDiscoveryRequest discoveryRequest(Suite suite, TckConfiguration configuration) {
