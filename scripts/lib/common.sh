@@ -10,6 +10,7 @@ STEP_INDEX=0
 STEP_TOTAL=0
 STEP_TITLE=""
 RESUME_HINT=""
+FAILED_COMMAND=""
 
 log() { printf '%s\n' "$*" >&3; }
 info() { printf '      %s\n' "$*" >&3; }
@@ -32,7 +33,12 @@ run() {
   if [ "$DRY_RUN" = true ]; then
     return 0
   fi
-  "$@"
+  local status=0
+  "$@" || status=$?
+  if [ "$status" -ne 0 ]; then
+    printf -v FAILED_COMMAND '%q ' "$@"
+    return "$status"
+  fi
 }
 
 # Runs a command that only reads, returning its stdout. With --dry-run it is printed, not run,
@@ -57,7 +63,7 @@ step() {
 }
 
 on_error() {
-  local status=$1 command=$2
+  local status=$1 command=${FAILED_COMMAND:-$2}
   trap - ERR
   printf '\nerror: step %s/%s "%s" failed: "%s" exited with status %s.\n' \
     "$STEP_INDEX" "$STEP_TOTAL" "$STEP_TITLE" "$command" "$status" >&2
