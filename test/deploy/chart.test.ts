@@ -8,6 +8,8 @@ import { chartDirectory, requireHelm, run } from './tools.js'
 // Renders the chart with the real helm (installed by .ci/install-helm.sh) and checks the
 // manifests it produces. No cluster is involved: `helm template` and `helm lint` run offline.
 
+// Rendered manifests are untyped YAML; the tests read the fields they check.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Manifest = { kind: string; metadata: { name: string; annotations?: Record<string, string> }; spec?: any; data?: any }
 
 const helm = requireHelm()
