@@ -15,9 +15,23 @@ FAILED_COMMAND=""
 log() { printf '%s\n' "$*" >&3; }
 info() { printf '      %s\n' "$*" >&3; }
 warn() { printf 'warning: %s\n' "$*" >&2; }
+# Stops with a message. Inside a step it also names the step and how to resume.
 die() {
-  printf 'error: %s\n' "$*" >&2
+  if [ "$STEP_INDEX" -gt 0 ]; then
+    trap - ERR
+    printf 'error: step %s/%s "%s" failed: %s\n' "$STEP_INDEX" "$STEP_TOTAL" "$STEP_TITLE" "$*" >&2
+    print_resume_hint
+  else
+    printf 'error: %s\n' "$*" >&2
+  fi
   exit 1
+}
+
+print_resume_hint() {
+  if [ -n "$RESUME_HINT" ]; then
+    printf 'Fix the cause above, then run the same command again to resume:\n  %s\n' "$RESUME_HINT" >&2
+    printf 'Steps that already finished are checked and left as they are.\n' >&2
+  fi
 }
 
 # Prints a command in a form that can be pasted into a shell.
@@ -67,10 +81,7 @@ on_error() {
   trap - ERR
   printf '\nerror: step %s/%s "%s" failed: "%s" exited with status %s.\n' \
     "$STEP_INDEX" "$STEP_TOTAL" "$STEP_TITLE" "$command" "$status" >&2
-  if [ -n "$RESUME_HINT" ]; then
-    printf 'Fix the cause above, then run the same command again to resume:\n  %s\n' "$RESUME_HINT" >&2
-    printf 'Steps that already finished are checked and left as they are.\n' >&2
-  fi
+  print_resume_hint
   exit "$status"
 }
 

@@ -282,8 +282,8 @@ participant_identity_values() {
 
 # Values of the tractusx-connector chart. Two layouts: "iatp" (0.9 to 0.12: participant.id is the
 # BPN, iatp.id the DID) and "dcp" (0.13 and later: participant.id is the DID, participant.bpnl the
-# BPN). Secrets come from Kubernetes Secrets through envValueFrom; the chart's own secret values
-# only hold placeholders, because Kubernetes uses the last of two variables with one name.
+# BPN). Secrets reach the pods from Kubernetes Secrets through envValueFrom. The chart's own secret
+# values only hold placeholders, because Kubernetes uses the last of two variables with one name.
 connector_values() {
   local name=$1 did host sts_url layout_values
   did=$(participant_did "$name")

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Hand-written fakes of the aws, eksctl, kubectl, helm, curl and docker command-line tools, for
 // testing scripts/deploy and scripts/destroy where no AWS account or Kubernetes cluster exists.
-// Each call is appended to FAKE_LOG as one JSON line; answers come from the JSON state in
-// FAKE_STATE, which creating calls change. FAKE_FAIL is a regular expression: a call whose
+// Each call is appended to FAKE_LOG as one JSON line. The fakes read their responses from the JSON
+// state in FAKE_STATE, which creating calls change. FAKE_FAIL is a regular expression: a call whose
 // command line matches it fails with exit status 1 and changes nothing.
 import { execFileSync } from 'node:child_process'
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
