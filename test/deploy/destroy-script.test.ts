@@ -96,11 +96,26 @@ t.test('destroy dry run touches nothing', async (t) => {
   t.match(result.stdout, 'eksctl delete cluster --name dcp-identity')
 })
 
-t.test('deploy after destroy reuses the unseal key', async (t) => {
+t.test('deploy after destroy starts afresh', async (t) => {
   const cloud = deployed.clone()
   t.equal(cloud.destroy(['--yes']).status, 0)
   const again = cloud.deploy(image)
   t.equal(again.status, 0, again.stderr)
-  t.equal(cloud.state.kmsKeys['key-1'].state, 'Enabled', 'the scheduled deletion is cancelled')
+  const state = cloud.state
+  t.equal(state.kmsKeys['key-1'].state, 'PendingDeletion', 'the old unseal key stays scheduled for deletion')
+  const unsealKey = state.kmsAliases['alias/dcp-identity/dcp-identity/vault-unseal']
+  t.not(unsealKey, 'key-1', 'a new unseal key is created')
+  t.equal(state.kmsKeys[unsealKey].state, 'Enabled')
+  t.ok(state.clusters['dcp-identity'], 'the cluster is created again')
+})
+
+t.test('deploy restores a key pending deletion', async (t) => {
+  const cloud = deployed.clone()
+  cloud.updateState((state) => {
+    state.kmsKeys['key-1'].state = 'PendingDeletion'
+  })
+  const again = cloud.deploy(image)
+  t.equal(again.status, 0, again.stderr)
+  t.equal(cloud.state.kmsKeys['key-1'].state, 'Enabled')
   t.match(again.stdout, 'aws kms cancel-key-deletion --key-id key-1')
 })
