@@ -11,6 +11,7 @@ import type { Database } from './storage/database.js'
 import { migrate } from './storage/migrate.js'
 import { loadHostedDocumentOfDid } from './did/hosted-documents.js'
 import { DidResolver } from './did/resolver.js'
+import { PresentationService } from './holder/presentation-service.js'
 import { SecureTokenService } from './sts/sts-service.js'
 import { SelfIssuedTokenVerifier } from './tokens/self-issued-token-verifier.js'
 import { PeriodicTask } from './jobs/periodic-task.js'
@@ -69,6 +70,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       resolver,
       siTokenVerifier: new SelfIssuedTokenVerifier({ resolver, db, leewaySeconds: config.tokens.clockLeewaySeconds }),
       sts: new SecureTokenService({ db, keyManager, tokens: config.tokens }),
+      presentations: new PresentationService({
+        db,
+        keyManager,
+        leewaySeconds: config.tokens.clockLeewaySeconds,
+        presentationTtlSeconds: config.tokens.presentationTtlSeconds,
+      }),
       readinessChecks: [
         { name: 'database', check: async () => void (await db.query('SELECT 1')) },
         { name: 'keys', check: keyStore.check },

@@ -1,5 +1,6 @@
 import type { Config } from '../config/config.js'
 import type { DidResolver } from '../did/resolver.js'
+import type { PresentationService } from '../holder/presentation-service.js'
 import type { KeyManager } from '../keys/key-manager.js'
 import type { Logger } from '../observability/logger.js'
 import type { Metrics } from '../observability/metrics.js'
@@ -27,5 +28,6 @@ export interface AppContext {
   resolver: DidResolver
   siTokenVerifier: SelfIssuedTokenVerifier
   sts: SecureTokenService
+  presentations: PresentationService
   readinessChecks: ReadinessCheck[]
 }

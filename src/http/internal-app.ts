@@ -31,7 +31,7 @@ export async function buildInternalApp(context: AppContext): Promise<FastifyInst
   await app.register(healthRoutes, { context })
   await app.register(metricsRoutes, { context })
   await app.register(adminRoutes, { context, prefix: '/v1' })
-  await app.register(stsRoutes, { sts: context.sts })
+  await app.register(stsRoutes, { sts: context.sts, stsTokens: context.metrics.stsTokens })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   app.setNotFoundHandler(notFoundHandler)
   return app

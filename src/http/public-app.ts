@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { AppError } from '../errors/app-error.js'
 import { createBaseApp } from './base-app.js'
 import type { AppContext } from './context.js'
+import { presentationQueryRoutes } from './routes/dcp/presentation-query.js'
 import { notFoundHandler } from './error-handler.js'
 import { didDocumentRoutes } from './routes/did-documents.js'
 
@@ -28,5 +29,6 @@ export async function buildPublicApp(context: AppContext): Promise<FastifyInstan
     app.setNotFoundHandler(notFoundHandler)
   }
   await app.register(didDocumentRoutes, { context })
+  await app.register(presentationQueryRoutes, { context })
   return app
 }

@@ -9,6 +9,8 @@ export interface Metrics {
   registry: Registry
   httpRequests: Counter<'listener' | 'method' | 'route' | 'status'>
   httpDuration: Histogram<'listener' | 'method' | 'route' | 'status'>
+  stsTokens: Counter<'outcome'>
+  presentationQueries: Counter<'outcome'>
 }
 
 export function createMetrics(poolStats: () => PoolStats): Metrics {
@@ -40,5 +42,17 @@ export function createMetrics(poolStats: () => PoolStats): Metrics {
       this.set({ state: 'waiting' }, stats.waiting)
     },
   })
-  return { registry, httpRequests, httpDuration }
+  const stsTokens = new Counter({
+    name: 'dcp_sts_tokens_total',
+    help: 'STS token requests, by outcome: issued, or the error code of the refusal.',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  })
+  const presentationQueries = new Counter({
+    name: 'dcp_presentation_queries_total',
+    help: 'Presentation queries, by outcome: served, or the error code of the refusal.',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  })
+  return { registry, httpRequests, httpDuration, stsTokens, presentationQueries }
 }

@@ -1,7 +1,9 @@
 import formBody from '@fastify/formbody'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
+import type { Counter } from 'prom-client'
 import { AppError } from '../../errors/app-error.js'
+import { countRefusal } from '../count-refusal.js'
 import type { SecureTokenService } from '../../sts/sts-service.js'
 
 const maxFieldLength = 16 * 1024
@@ -22,7 +24,10 @@ const OAuthError = Type.Object({ error: Type.String(), error_description: Type.S
  * body, answered 200 with `{access_token, token_type, expires_in}` or with an OAuth error body.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.4
  */
-export const stsRoutes: FastifyPluginAsyncTypebox<{ sts: SecureTokenService }> = async (app, { sts }) => {
+export const stsRoutes: FastifyPluginAsyncTypebox<{ sts: SecureTokenService; stsTokens: Counter<'outcome'> }> = async (
+  app,
+  { sts, stsTokens },
+) => {
   // The token endpoint takes forms only, as OAuth 2.0 defines it; other bodies are 415.
   app.removeAllContentTypeParsers()
   await app.register(formBody)
@@ -58,13 +63,14 @@ export const stsRoutes: FastifyPluginAsyncTypebox<{ sts: SecureTokenService }> =
       if (form.bearer_access_scope !== undefined && form.token !== undefined) {
         throw invalidRequest('send "bearer_access_scope" or "token", not both')
       }
-      const response = await sts.issue({
+      const response = await countRefusal(stsTokens, () => sts.issue({
         clientId,
         clientSecret,
         audience,
         ...(form.bearer_access_scope === undefined ? {} : { bearerAccessScope: form.bearer_access_scope }),
         ...(form.token === undefined ? {} : { token: form.token }),
-      })
+      }))
+      stsTokens.inc({ outcome: 'issued' })
       request.log.info({ clientId, audience, scoped: form.bearer_access_scope !== undefined }, 'STS token issued')
       return reply.header('cache-control', 'no-store').send(response)
     },

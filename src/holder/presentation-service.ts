@@ -1,0 +1,80 @@
+import { contextFor } from '../dcp/context.js'
+import { interpretPresentationQuery, type PresentationQueryMessageBody } from '../dcp/presentation-query.js'
+import type { KeyManager } from '../keys/key-manager.js'
+import type { Participant } from '../participants/participant.js'
+import type { Queryable } from '../storage/database.js'
+import { listPresentableCredentials } from '../storage/credential-repository.js'
+import { verifyAccessToken } from '../tokens/access-token.js'
+import type { VerifiedSelfIssuedToken } from '../tokens/self-issued-token-verifier.js'
+import { grantedScopes, selectCredentials } from './credential-selection.js'
+import { signPresentations } from './presentation-signer.js'
+
+/** @see https://eclipse-dataspace-dcp.github.io/decentralized-claims-protocol/v1.0.1/#presentation-response-message */
+export interface PresentationResponseMessage {
+  '@context': string[]
+  type: 'PresentationResponseMessage'
+  presentation: string[]
+}
+
+export interface PresentationServiceOptions {
+  db: Queryable
+  keyManager: KeyManager
+  leewaySeconds: number
+  presentationTtlSeconds: number
+  now?: () => number
+}
+
+/** What a query was answered with, for logs and metrics. */
+export interface PresentationOutcome {
+  response: PresentationResponseMessage
+  requestedScopes: number
+  servedScopes: number
+  credentials: number
+}
+
+/**
+ * Answers a verifier's presentation query for a holder: checks the access token it carries,
+ * keeps the requested scopes the token grants, selects the newest valid credential per scope and
+ * signs the presentations addressed to the verifier, in the DCP version the query used.
+ */
+export class PresentationService {
+  readonly #options: PresentationServiceOptions
+
+  constructor(options: PresentationServiceOptions) {
+    this.#options = options
+  }
+
+  async answer(
+    holder: Participant,
+    caller: VerifiedSelfIssuedToken,
+    body: PresentationQueryMessageBody,
+  ): Promise<PresentationOutcome> {
+    const { db, keyManager, leewaySeconds, presentationTtlSeconds } = this.#options
+    const nowMs = (this.#options.now ?? Date.now)()
+    const nowSeconds = Math.floor(nowMs / 1000)
+
+    const grant = await verifyAccessToken(keyManager, caller.accessToken, {
+      participantId: holder.id,
+      holderDid: holder.did,
+      presenterDid: caller.issuer,
+      nowSeconds,
+      leewaySeconds,
+    })
+    const query = interpretPresentationQuery(body)
+    const scopes = grantedScopes(query.scopes, grant.scopes)
+
+    const credentials = scopes.length === 0 ? [] : selectCredentials(scopes, await listPresentableCredentials(db, holder.id, new Date(nowMs)))
+    const presentation = await signPresentations(keyManager, credentials, {
+      holderDid: holder.did,
+      verifierDid: caller.issuer,
+      nowSeconds,
+      ttlSeconds: presentationTtlSeconds,
+    })
+    return {
+      response: { '@context': [contextFor(query.version)], type: 'PresentationResponseMessage', presentation },
+      requestedScopes: query.scopes.length + query.unknownScopes.length,
+      servedScopes: scopes.length,
+      credentials: credentials.length,
+    }
+  }
+}
