@@ -12,6 +12,8 @@ import { migrate } from './storage/migrate.js'
 import { loadHostedDocumentOfDid } from './did/hosted-documents.js'
 import { DidResolver } from './did/resolver.js'
 import { PresentationService } from './holder/presentation-service.js'
+import { ParticipantCache } from './participants/participant-cache.js'
+import { OwnVerificationKeys } from './tokens/own-verification-keys.js'
 import { SecureTokenService } from './sts/sts-service.js'
 import { SelfIssuedTokenVerifier } from './tokens/self-issued-token-verifier.js'
 import { PeriodicTask } from './jobs/periodic-task.js'
@@ -60,6 +62,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       localDocuments: (did) => loadHostedDocumentOfDid(db, config.publicBaseUrl, did),
       logger,
     })
+    const ownKeys = new OwnVerificationKeys(keyManager, config.keys.cacheTtlSeconds)
     const context: AppContext = {
       config,
       db,
@@ -70,9 +73,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       resolver,
       siTokenVerifier: new SelfIssuedTokenVerifier({ resolver, db, leewaySeconds: config.tokens.clockLeewaySeconds }),
       sts: new SecureTokenService({ db, keyManager, tokens: config.tokens }),
+      participants: new ParticipantCache(db, config.keys.cacheTtlSeconds),
+      ownKeys,
       presentations: new PresentationService({
         db,
         keyManager,
+        ownKeys,
         leewaySeconds: config.tokens.clockLeewaySeconds,
         presentationTtlSeconds: config.tokens.presentationTtlSeconds,
       }),

@@ -5,6 +5,7 @@ import type { Participant } from '../participants/participant.js'
 import type { Queryable } from '../storage/database.js'
 import { listPresentableCredentials } from '../storage/credential-repository.js'
 import { verifyAccessToken } from '../tokens/access-token.js'
+import type { OwnVerificationKeys } from '../tokens/own-verification-keys.js'
 import type { VerifiedSelfIssuedToken } from '../tokens/self-issued-token-verifier.js'
 import { grantedScopes, selectCredentials } from './credential-selection.js'
 import { signPresentations } from './presentation-signer.js'
@@ -19,6 +20,7 @@ export interface PresentationResponseMessage {
 export interface PresentationServiceOptions {
   db: Queryable
   keyManager: KeyManager
+  ownKeys: OwnVerificationKeys
   leewaySeconds: number
   presentationTtlSeconds: number
   now?: () => number
@@ -49,11 +51,11 @@ export class PresentationService {
     caller: VerifiedSelfIssuedToken,
     body: PresentationQueryMessageBody,
   ): Promise<PresentationOutcome> {
-    const { db, keyManager, leewaySeconds, presentationTtlSeconds } = this.#options
+    const { db, keyManager, ownKeys, leewaySeconds, presentationTtlSeconds } = this.#options
     const nowMs = (this.#options.now ?? Date.now)()
     const nowSeconds = Math.floor(nowMs / 1000)
 
-    const grant = await verifyAccessToken(keyManager, caller.accessToken, {
+    const grant = await verifyAccessToken(ownKeys, caller.accessToken, {
       participantId: holder.id,
       holderDid: holder.did,
       presenterDid: caller.issuer,

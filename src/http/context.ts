@@ -2,10 +2,12 @@ import type { Config } from '../config/config.js'
 import type { DidResolver } from '../did/resolver.js'
 import type { PresentationService } from '../holder/presentation-service.js'
 import type { KeyManager } from '../keys/key-manager.js'
+import type { ParticipantCache } from '../participants/participant-cache.js'
 import type { Logger } from '../observability/logger.js'
 import type { Metrics } from '../observability/metrics.js'
 import type { Database } from '../storage/database.js'
 import type { SecureTokenService } from '../sts/sts-service.js'
+import type { OwnVerificationKeys } from '../tokens/own-verification-keys.js'
 import type { SelfIssuedTokenVerifier } from '../tokens/self-issued-token-verifier.js'
 
 /** A named check that readiness runs; it throws when the dependency is not usable. */
@@ -28,6 +30,10 @@ export interface AppContext {
   resolver: DidResolver
   siTokenVerifier: SelfIssuedTokenVerifier
   sts: SecureTokenService
+  /** Participants by id for the DCP endpoints; admin changes call `forget`. */
+  participants: ParticipantCache
+  /** Public keys of this process's participants for checking their own access tokens. */
+  ownKeys: OwnVerificationKeys
   presentations: PresentationService
   readinessChecks: ReadinessCheck[]
 }

@@ -1,7 +1,6 @@
 import type { FastifyRequest } from 'fastify'
 import { NotFoundError } from '../errors/app-error.js'
 import type { Participant, ParticipantRole } from '../participants/participant.js'
-import { findParticipant } from '../storage/participant-repository.js'
 import { bearerTokenOf } from '../tokens/bearer.js'
 import type { VerifiedSelfIssuedToken } from '../tokens/self-issued-token-verifier.js'
 import type { AppContext } from './context.js'
@@ -23,7 +22,7 @@ export async function authenticateDcpCaller(
   participantId: string,
   role: ParticipantRole,
 ): Promise<DcpCaller> {
-  const participant = await findParticipant(context.db, participantId)
+  const participant = await context.participants.find(participantId)
   if (!participant || participant.state !== 'active' || !participant.roles.includes(role)) {
     throw new NotFoundError('ERR_ROUTE_NOT_FOUND', `no route for ${request.method} ${request.url.split('?')[0]}`)
   }

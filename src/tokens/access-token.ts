@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto'
-import { compactVerify, importJWK, type JWTPayload } from 'jose'
+import { compactVerify, type JWTPayload } from 'jose'
 import { parseScope, type Scope } from '../dcp/scope.js'
 import type { KeyManager } from '../keys/key-manager.js'
 import { signJwt } from '../keys/sign-jwt.js'
 import { audienceContains, decodeJwtParts } from './decode-jwt.js'
+import type { OwnVerificationKeys } from './own-verification-keys.js'
 import { checkTimeClaims } from './time-claims.js'
 import { TokenError } from './token-error.js'
 
@@ -64,7 +65,7 @@ export interface AccessTokenCheck {
  * to the DID that now presents it.
  */
 export async function verifyAccessToken(
-  keyManager: KeyManager,
+  ownKeys: OwnVerificationKeys,
   token: string | undefined,
   check: AccessTokenCheck,
 ): Promise<VerifiedAccessToken> {
@@ -84,7 +85,7 @@ export async function verifyAccessToken(
   } catch (error) {
     throw new TokenError('ERR_ACCESS_TOKEN_INVALID', (error as Error).message)
   }
-  await verifyWithOwnKey(keyManager, token, header, check)
+  await verifyWithOwnKey(ownKeys, token, header, check)
   const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : []
   return {
     scopes: scopes.map(parseScope).filter((scope): scope is Scope => scope !== undefined),
@@ -101,18 +102,17 @@ function decodeAccessToken(token: string) {
 }
 
 async function verifyWithOwnKey(
-  keyManager: KeyManager,
+  ownKeys: OwnVerificationKeys,
   token: string,
   header: { alg: string; kid?: string },
   check: AccessTokenCheck,
 ): Promise<void> {
   const prefix = `${check.holderDid}#`
   const fragment = header.kid?.startsWith(prefix) ? header.kid.slice(prefix.length) : undefined
-  const keys = fragment === undefined ? [] : await keyManager.list(check.participantId)
-  const key = keys.find((candidate) => candidate.fragment === fragment && candidate.usages.includes('sign_token'))
+  const key = fragment === undefined ? undefined : await ownKeys.find(check.participantId, fragment)
   try {
-    if (!key || key.algorithm !== header.alg) throw new Error('no such key')
-    await compactVerify(token, await importJWK(key.publicJwk, key.algorithm), { algorithms: [key.algorithm] })
+    if (!key || key.algorithm !== header.alg || !key.usages.includes('sign_token')) throw new Error('no such key')
+    await compactVerify(token, key.key, { algorithms: [key.algorithm] })
   } catch {
     throw new TokenError('ERR_ACCESS_TOKEN_INVALID', 'the access token is not signed by a current key of this participant')
   }

@@ -130,6 +130,7 @@ export const keyRoutes: FastifyPluginAsyncTypebox<{ context: AppContext }> = asy
         resultDetail: (key: unknown) => ({ newKeyId: (key as ParticipantKey).id }),
       }
       const key = await keyManager.rotate(participantId, keyId, { transaction: auditedIn(request, spec) })
+      context.ownKeys.forget()
       return reply.status(201).send(serialize(key))
     },
   )
@@ -148,7 +149,9 @@ export const keyRoutes: FastifyPluginAsyncTypebox<{ context: AppContext }> = asy
       const { participantId, keyId } = request.params
       authorizeParticipant(request.principal!, participantId)
       const spec = { action: 'key.revoke', target: `key:${keyId}`, participantId }
-      return serialize(await keyManager.revoke(participantId, keyId, { transaction: auditedIn(request, spec) }))
+      const key = await keyManager.revoke(participantId, keyId, { transaction: auditedIn(request, spec) })
+      context.ownKeys.forget()
+      return serialize(key)
     },
   )
 }

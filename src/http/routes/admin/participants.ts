@@ -119,6 +119,7 @@ export const participantRoutes: FastifyPluginAsyncTypebox<{ context: AppContext 
           return { participant, stsClient }
         },
       )
+      context.participants.forget()
       request.log.info({ participantId: participant.id, did: participant.did }, 'participant created')
       return reply
         .status(201)
@@ -186,6 +187,7 @@ export const participantRoutes: FastifyPluginAsyncTypebox<{ context: AppContext 
           (tx) => setParticipantState(tx, participantId, state),
         )
         context.sts.forgetClients()
+        context.participants.forget()
         request.log.info({ participantId, state }, 'participant state changed')
         return serialize(participant)
       },
@@ -212,6 +214,7 @@ export const participantRoutes: FastifyPluginAsyncTypebox<{ context: AppContext 
         (tx) => deleteParticipant(tx, participantId),
       )
       context.sts.forgetClients()
+      context.participants.forget()
       request.log.info({ participantId }, 'participant deleted')
       return reply.status(204).send(null)
     },

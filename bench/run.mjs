@@ -1,0 +1,269 @@
+// Measures the hot path on this machine: STS tokens and presentation queries against a service
+// on real PostgreSQL with local keys, beside Node's own one-core ES256 sign and verify rates.
+// Needs `npm run build` and DATABASE_URL pointing at a server whose role may create databases.
+// The last line of standard output is one JSON object with every figure.
+import { spawn } from 'node:child_process'
+import { createPrivateKey, generateKeyPairSync, randomBytes, randomUUID, sign, verify } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import autocannon from 'autocannon'
+import { exportJWK, SignJWT } from 'jose'
+import pg from 'pg'
+import { parseJwtCredential } from '../dist/credentials/parsed-credential.js'
+import { insertCredential } from '../dist/storage/credential-repository.js'
+import { PostgresDatabase } from '../dist/storage/postgres-database.js'
+
+const durationSeconds = Number(process.env.BENCH_DURATION_SECONDS ?? 10)
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 32)
+const adminToken = randomBytes(32).toString('hex')
+const publicPort = 18080
+const internalPort = 18081
+const verifierPort = 18090
+const holderDid = `did:web:localhost%3A${publicPort}:companyx`
+const verifierDid = `did:web:127.0.0.1%3A${verifierPort}:verifier`
+const scopes = ['MembershipCredential', 'BpnCredential', 'DataExchangeGovernanceCredential'].map(
+  (type) => `org.eclipse.tractusx.vc.type:${type}:read`,
+)
+
+function log(line) {
+  process.stdout.write(`${line}\n`)
+}
+
+/** Signs or verifies for `ms` on this thread and returns operations per second. */
+function rateOf(operation, ms = 2000) {
+  let count = 0
+  const start = performance.now()
+  while (performance.now() - start < ms) {
+    for (let i = 0; i < 50; i++) operation()
+    count += 50
+  }
+  return count / ((performance.now() - start) / 1000)
+}
+
+function cryptoRates() {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  const data = Buffer.from(`${'a'.repeat(300)}.${'b'.repeat(500)}`)
+  const signature = sign('sha256', data, { key: privateKey, dsaEncoding: 'ieee-p1363' })
+  return {
+    signPerSecond: rateOf(() => sign('sha256', data, { key: privateKey, dsaEncoding: 'ieee-p1363' })),
+    verifyPerSecond: rateOf(() => verify('sha256', data, { key: publicKey, dsaEncoding: 'ieee-p1363' }, signature)),
+  }
+}
+
+async function createDatabase(serverUrl) {
+  const name = `dcp_bench_${randomBytes(4).toString('hex')}`
+  const client = new pg.Client({ connectionString: serverUrl })
+  await client.connect()
+  await client.query(`CREATE DATABASE ${name}`)
+  await client.end()
+  const url = new URL(serverUrl)
+  url.pathname = `/${name}`
+  return {
+    url: url.toString(),
+    async drop() {
+      const admin = new pg.Client({ connectionString: serverUrl })
+      await admin.connect()
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+      await admin.end()
+    },
+  }
+}
+
+function startService(databaseUrl) {
+  const child = spawn(process.execPath, ['bin/dcp-identity.js', 'serve'], {
+    env: {
+      PATH: process.env.PATH,
+      DATABASE_URL: databaseUrl,
+      ADMIN_TOKEN: adminToken,
+      MASTER_KEY: randomBytes(32).toString('hex'),
+      PUBLIC_PORT: String(publicPort),
+      INTERNAL_PORT: String(internalPort),
+      PUBLIC_HOST: '127.0.0.1',
+      PUBLIC_BASE_URL: `http://localhost:${publicPort}`,
+      DID_WEB_HTTP_HOSTS: `127.0.0.1:${verifierPort}`,
+      RATE_LIMIT_MAX: '0',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  })
+  return child
+}
+
+async function waitForReady() {
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${internalPort}/health/ready`)).ok) return
+    } catch {}
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+  throw new Error('the service did not become ready within 20 s')
+}
+
+async function admin(path, body) {
+  const response = await fetch(`http://127.0.0.1:${internalPort}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
+  if (!response.ok) throw new Error(`${path} failed: ${response.status} ${await response.text()}`)
+  return response.json()
+}
+
+async function stsToken(clientId, clientSecret, fields) {
+  const response = await fetch(`http://127.0.0.1:${internalPort}/sts/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, ...fields }),
+  })
+  if (!response.ok) throw new Error(`STS failed: ${response.status} ${await response.text()}`)
+  return (await response.json()).access_token
+}
+
+/** A verifier outside the service: its DID document is served from a loopback server. */
+async function startVerifier() {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  const kid = `${verifierDid}#key-1`
+  const document = {
+    '@context': ['https://www.w3.org/ns/did/v1'],
+    id: verifierDid,
+    verificationMethod: [{ id: kid, type: 'JsonWebKey2020', controller: verifierDid, publicKeyJwk: await exportJWK(publicKey) }],
+    authentication: [kid],
+    capabilityInvocation: [kid],
+  }
+  const server = createServer((request, response) => {
+    if (request.url !== '/verifier/did.json') return response.writeHead(404).end()
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(document))
+  })
+  await new Promise((resolve) => server.listen(verifierPort, '127.0.0.1', resolve))
+  return { server, privateKey, kid }
+}
+
+async function holdCredentials(databaseUrl) {
+  const issuer = createPrivateKey(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }))
+  const db = new PostgresDatabase({ url: databaseUrl, poolMax: 2 })
+  const now = Math.floor(Date.now() / 1000)
+  for (const type of ['MembershipCredential', 'BpnCredential', 'DataExchangeGovernanceCredential']) {
+    const raw = await new SignJWT({
+      iss: 'did:web:issuer.example',
+      sub: holderDid,
+      nbf: now - 10,
+      exp: now + 86_400,
+      vc: {
+        '@context': ['https://www.w3.org/2018/credentials/v1'],
+        id: randomUUID(),
+        type: ['VerifiableCredential', type],
+        issuer: 'did:web:issuer.example',
+        credentialSubject: { id: holderDid, holderIdentifier: 'BPNL000000000001' },
+      },
+    })
+      .setProtectedHeader({ alg: 'ES256', kid: 'did:web:issuer.example#key-1' })
+      .sign(issuer)
+    await insertCredential(db, { participantId: 'companyx', credential: parseJwtCredential(raw) })
+  }
+  await db.close()
+}
+
+function rssMegabytes(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)[1]) / 1024
+}
+
+function load(options) {
+  return new Promise((resolve, reject) => {
+    autocannon({ duration: durationSeconds, connections, ...options }, (error, result) => (error ? reject(error) : resolve(result)))
+  })
+}
+
+function summary(result) {
+  return {
+    perSecond: result.requests.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  }
+}
+
+async function main() {
+  if (!process.env.DATABASE_URL) throw new Error('DATABASE_URL is not set; the benchmark runs on a real PostgreSQL')
+  const crypto = cryptoRates()
+  log(`one-core ES256: ${crypto.signPerSecond.toFixed(0)} signs/s, ${crypto.verifyPerSecond.toFixed(0)} verifies/s`)
+
+  const database = await createDatabase(process.env.DATABASE_URL)
+  const verifier = await startVerifier()
+  const service = startService(database.url)
+  try {
+    await waitForReady()
+    const holder = await admin('/v1/participants', { id: 'companyx', did: holderDid, displayName: 'Company X', roles: ['holder'] })
+    await holdCredentials(database.url)
+    const { clientId, clientSecret } = holder.stsClient
+
+    // STS: the plain SI token a provider asks for to query a wallet (one signature).
+    const stsBody = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, audience: verifierDid }).toString()
+    const stsRequest = { url: `http://127.0.0.1:${internalPort}/sts/token`, method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: stsBody }
+    await load({ ...stsRequest, duration: 2 })
+    const sts = summary(await load(stsRequest))
+    const scopedBody = `${stsBody}&${new URLSearchParams({ bearer_access_scope: scopes.join(' ') })}`
+    const stsScoped = summary(await load({ ...stsRequest, body: scopedBody }))
+    log(`STS: ${sts.perSecond.toFixed(0)} tokens/s (p50 ${sts.p50Ms} ms, p99 ${sts.p99Ms} ms); with an access token ${stsScoped.perSecond.toFixed(0)}/s`)
+
+    // Presentation queries: a fresh verifier SI token for each, carrying the holder's access token.
+    const holderSi = await stsToken(clientId, clientSecret, { audience: verifierDid, bearer_access_scope: scopes.join(' ') })
+    const accessToken = JSON.parse(Buffer.from(holderSi.split('.')[1], 'base64url')).token
+    const needed = Math.ceil(durationSeconds * 3 * 6000) + 4000
+    const tokens = []
+    const now = Math.floor(Date.now() / 1000)
+    for (let i = 0; i < needed; i++) {
+      tokens.push(
+        await new SignJWT({ iss: verifierDid, sub: verifierDid, aud: holderDid, jti: randomUUID(), iat: now, exp: now + 600, token: accessToken })
+          .setProtectedHeader({ alg: 'ES256', kid: verifier.kid })
+          .sign(verifier.privateKey),
+      )
+    }
+    let next = 0
+    const queryBody = JSON.stringify({ '@context': ['https://w3id.org/dspace-dcp/v1.0/dcp.jsonld'], type: 'PresentationQueryMessage', scope: scopes })
+    const queryRequest = {
+      url: `http://127.0.0.1:${publicPort}/p/companyx/cs/presentations/query`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: queryBody,
+      setupClient: (client) => {
+        client.setHeaders({ 'content-type': 'application/json', authorization: `Bearer ${tokens[next++ % tokens.length]}` })
+        client.on('response', () => client.setHeaders({ 'content-type': 'application/json', authorization: `Bearer ${tokens[next++ % tokens.length]}` }))
+      },
+    }
+    await load({ ...queryRequest, duration: 2 })
+    const presentation = summary(await load(queryRequest))
+    const rssMb = rssMegabytes(service.pid)
+    const halfRate = Math.max(1, Math.floor(presentation.perSecond / 2))
+    const halfLoad = summary(await load({ ...queryRequest, overallRate: halfRate }))
+    log(`presentation queries: ${presentation.perSecond.toFixed(0)}/s (p50 ${presentation.p50Ms} ms, p99 ${presentation.p99Ms} ms), non-2xx ${presentation.non2xx}`)
+    log(`at half that rate (${halfRate}/s): p99 ${halfLoad.p99Ms} ms; service RSS ${rssMb.toFixed(0)} MB`)
+
+    const queryBound = 1 / (2 / crypto.verifyPerSecond + 1 / crypto.signPerSecond)
+    const result = {
+      signPerSecond: Math.round(crypto.signPerSecond),
+      verifyPerSecond: Math.round(crypto.verifyPerSecond),
+      stsTokensPerSecond: Math.round(sts.perSecond),
+      stsScopedTokensPerSecond: Math.round(stsScoped.perSecond),
+      stsP50Ms: sts.p50Ms,
+      stsP99Ms: sts.p99Ms,
+      stsRatio: Number((sts.perSecond / crypto.signPerSecond).toFixed(3)),
+      presentationsPerSecond: Math.round(presentation.perSecond),
+      presentationP50Ms: presentation.p50Ms,
+      presentationP99Ms: presentation.p99Ms,
+      presentationP99AtHalfLoadMs: halfLoad.p99Ms,
+      presentationNon2xx: presentation.non2xx + halfLoad.non2xx,
+      presentationRatio: Number((presentation.perSecond / queryBound).toFixed(3)),
+      rssMb: Math.round(rssMb),
+    }
+    log(JSON.stringify(result))
+  } finally {
+    service.kill('SIGTERM')
+    await new Promise((resolve) => service.on('exit', resolve))
+    verifier.server.close()
+    await database.drop()
+  }
+}
+
+await main()
