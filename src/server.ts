@@ -9,7 +9,7 @@ import { createLogger, type Logger } from './observability/logger.js'
 import { createMetrics } from './observability/metrics.js'
 import type { Database } from './storage/database.js'
 import { migrate } from './storage/migrate.js'
-import { loadHostedDocumentOfDid } from './did/hosted-documents.js'
+import { HostedDidLookup } from './did/hosted-did-lookup.js'
 import { DidResolver } from './did/resolver.js'
 import { PresentationService } from './holder/presentation-service.js'
 import { ParticipantCache } from './participants/participant-cache.js'
@@ -57,11 +57,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     logger.info({ keys: preloaded }, 'signing keys loaded')
 
     const keyManager = keyStore.keyManager
-    const resolver = new DidResolver({
-      config: config.did,
-      localDocuments: (did) => loadHostedDocumentOfDid(db, config.publicBaseUrl, did),
-      logger,
-    })
+    const hostedDids = new HostedDidLookup(db, config.publicBaseUrl, config.keys.cacheTtlSeconds)
+    const resolver = new DidResolver({ config: config.did, localDocuments: hostedDids.documentOf, logger })
     const ownKeys = new OwnVerificationKeys(keyManager, config.keys.cacheTtlSeconds)
     const context: AppContext = {
       config,
@@ -74,6 +71,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       siTokenVerifier: new SelfIssuedTokenVerifier({ resolver, db, leewaySeconds: config.tokens.clockLeewaySeconds }),
       sts: new SecureTokenService({ db, keyManager, tokens: config.tokens }),
       participants: new ParticipantCache(db, config.keys.cacheTtlSeconds),
+      hostedDids,
       ownKeys,
       presentations: new PresentationService({
         db,

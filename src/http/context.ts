@@ -1,4 +1,5 @@
 import type { Config } from '../config/config.js'
+import type { HostedDidLookup } from '../did/hosted-did-lookup.js'
 import type { DidResolver } from '../did/resolver.js'
 import type { PresentationService } from '../holder/presentation-service.js'
 import type { KeyManager } from '../keys/key-manager.js'
@@ -32,6 +33,8 @@ export interface AppContext {
   sts: SecureTokenService
   /** Participants by id for the DCP endpoints; admin changes call `forget`. */
   participants: ParticipantCache
+  /** DIDs this process hosts, for in-process resolution; participant changes call `forget`. */
+  hostedDids: HostedDidLookup
   /** Public keys of this process's participants for checking their own access tokens. */
   ownKeys: OwnVerificationKeys
   presentations: PresentationService

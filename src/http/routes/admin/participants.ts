@@ -120,6 +120,7 @@ export const participantRoutes: FastifyPluginAsyncTypebox<{ context: AppContext 
         },
       )
       context.participants.forget()
+      context.hostedDids.forget()
       request.log.info({ participantId: participant.id, did: participant.did }, 'participant created')
       return reply
         .status(201)
@@ -188,6 +189,7 @@ export const participantRoutes: FastifyPluginAsyncTypebox<{ context: AppContext 
         )
         context.sts.forgetClients()
         context.participants.forget()
+        context.hostedDids.forget()
         request.log.info({ participantId, state }, 'participant state changed')
         return serialize(participant)
       },
@@ -215,6 +217,7 @@ export const participantRoutes: FastifyPluginAsyncTypebox<{ context: AppContext 
       )
       context.sts.forgetClients()
       context.participants.forget()
+      context.hostedDids.forget()
       request.log.info({ participantId }, 'participant deleted')
       return reply.status(204).send(null)
     },
