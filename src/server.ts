@@ -9,6 +9,8 @@ import { createLogger, type Logger } from './observability/logger.js'
 import { createMetrics } from './observability/metrics.js'
 import type { Database } from './storage/database.js'
 import { migrate } from './storage/migrate.js'
+import { applySeed } from './seed/apply-seed.js'
+import { loadSeed } from './seed/load-seed.js'
 import { HostedDidLookup } from './did/hosted-did-lookup.js'
 import { DidResolver } from './did/resolver.js'
 import { PresentationService } from './holder/presentation-service.js'
@@ -53,6 +55,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     logger.info({ database: db.kind, applied: applied.map((m) => `${m.version}.${m.name}`) }, 'database migrated')
 
     keyStore = openKeyStore(config, db, logger, options.keyStore)
+    if (config.seedFile) {
+      await applySeed(loadSeed(config.seedFile), { db, keyManager: keyStore.keyManager, logger })
+    }
     const preloaded = await keyStore.keyManager.preload()
     logger.info({ keys: preloaded }, 'signing keys loaded')
 

@@ -1,10 +1,12 @@
 import { Command, CommanderError } from 'commander'
 import { ConfigError, loadConfig } from '../config/config.js'
 import { renderVariablesTable } from '../config/render-table.js'
+import { SeedError } from '../seed/load-seed.js'
 import { MigrationError } from '../storage/migrate.js'
 import { exitCodes } from './exit-codes.js'
 import { keysCommand } from './keys-command.js'
 import { migrateCommand } from './migrate-command.js'
+import { seedCommand } from './seed-command.js'
 import { serveCommand } from './serve-command.js'
 
 /** Runs the `dcp-identity` CLI and resolves to the process exit code. */
@@ -40,6 +42,14 @@ export async function main(argv: string[]): Promise<number> {
   )
 
   program
+    .command('seed')
+    .description('Apply a YAML or JSON seed file of participants, keys, services, STS clients and trusted issuers. Applying it twice changes nothing.')
+    .argument('<file>', 'seed file')
+    .action(async (file: string) => {
+      exitCode = await seedCommand(loadConfig(), file)
+    })
+
+  program
     .command('config')
     .description('Print every environment variable with its default, unit and meaning, as a Markdown table.')
     .action(() => {
@@ -64,7 +74,7 @@ function handleError(error: unknown): number {
     process.stderr.write(`dcp-identity: ${error.message}\n`)
     return exitCodes.config
   }
-  if (error instanceof MigrationError) {
+  if (error instanceof MigrationError || error instanceof SeedError) {
     process.stderr.write(`dcp-identity: ${error.message}\n`)
     return exitCodes.failure
   }

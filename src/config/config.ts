@@ -27,6 +27,8 @@ export interface Config {
   rateLimit: { max: number; windowSeconds: number }
   trustProxy: boolean
   shutdownTimeoutSeconds: number
+  /** Seed file applied at start. */
+  seedFile?: string
   keys: KeyConfig
   tokens: TokenConfig
   did: DidConfig
@@ -77,6 +79,7 @@ export function loadConfig(env: Environment = process.env): Config {
     rateLimit: { max: read('RATE_LIMIT_MAX') ?? 1200, windowSeconds: read('RATE_LIMIT_WINDOW_SECONDS') ?? 60 },
     trustProxy: read('TRUST_PROXY') ?? false,
     shutdownTimeoutSeconds: read('SHUTDOWN_TIMEOUT_SECONDS') ?? 10,
+    ...(read('SEED_FILE') === undefined ? {} : { seedFile: read('SEED_FILE')! }),
     keys: readKeyConfig(read, problems),
     tokens: readTokenConfig(read),
     did: readDidConfig(read, problems),

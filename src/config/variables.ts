@@ -97,6 +97,12 @@ export const serviceVariables = {
     description:
       'Take the client address from X-Forwarded-For, as needed behind a load balancer, so rate limits apply per client.',
   }),
+  SEED_FILE: variable({
+    parse: parse.nonEmpty,
+    unit: 'path',
+    description:
+      'YAML or JSON seed applied at every start, after migrations: participants, keys, services, STS clients, trusted issuers. A bad file stops the start.',
+  }),
   SHUTDOWN_TIMEOUT_SECONDS: variable({
     parse: parse.integer(1, 600),
     default: 10,

@@ -101,6 +101,20 @@ export async function setParticipantState(db: Queryable, id: string, state: Part
   return toParticipant(result.rows[0])
 }
 
+/** Changes the display name and roles of a participant; its id and DID never change. */
+export async function updateParticipant(
+  db: Queryable,
+  id: string,
+  changes: { displayName: string; roles: ParticipantRole[] },
+): Promise<Participant> {
+  const result = await db.query<ParticipantRow>(
+    `UPDATE participants SET display_name = $2, roles = $3, updated_at = now() WHERE id = $1 RETURNING ${columns}`,
+    [id, changes.displayName, [...new Set(changes.roles)]],
+  )
+  if (!result.rows[0]) throw new NotFoundError('ERR_PARTICIPANT_NOT_FOUND', `participant "${id}" not found`)
+  return toParticipant(result.rows[0])
+}
+
 /** Deletes the participant and, through ON DELETE CASCADE, everything it owns. */
 export async function deleteParticipant(db: Queryable, id: string): Promise<void> {
   const result = await db.query('DELETE FROM participants WHERE id = $1', [id])

@@ -1,0 +1,68 @@
+import { Type, type Static } from 'typebox'
+import { didWebPattern, participantIdPattern } from '../participants/participant.js'
+
+const KeyUsage = Type.Union([Type.Literal('sign_token'), Type.Literal('sign_presentation'), Type.Literal('sign_credentials')])
+
+const SeedKey = Type.Object(
+  {
+    usages: Type.Array(KeyUsage, { minItems: 1, uniqueItems: true }),
+    algorithm: Type.Optional(Type.Union([Type.Literal('ES256'), Type.Literal('EdDSA')])),
+    custody: Type.Optional(Type.Union([Type.Literal('local'), Type.Literal('aws-kms'), Type.Literal('kms-envelope')])),
+  },
+  { additionalProperties: false },
+)
+
+const SeedService = Type.Object(
+  {
+    id: Type.String({ pattern: '^[A-Za-z0-9._~-]{1,64}$', description: 'Fragment of the service id after "#".' }),
+    type: Type.String({ minLength: 1, maxLength: 200 }),
+    serviceEndpoint: Type.String({ minLength: 1, maxLength: 2048 }),
+  },
+  { additionalProperties: false },
+)
+
+const SeedStsClient = Type.Object(
+  {
+    clientId: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
+    clientSecretFile: Type.Optional(
+      Type.String({ minLength: 1, description: 'File holding the client secret, such as a mounted Kubernetes Secret.' }),
+    ),
+  },
+  { additionalProperties: false },
+)
+
+const SeedTrustedIssuer = Type.Union([
+  Type.String({ pattern: '^did:' }),
+  Type.Object(
+    { did: Type.String({ pattern: '^did:' }), credentialTypes: Type.Optional(Type.Array(Type.String({ minLength: 1 }))) },
+    { additionalProperties: false },
+  ),
+])
+
+const SeedParticipant = Type.Object(
+  {
+    id: Type.String({ pattern: participantIdPattern }),
+    did: Type.String({ pattern: didWebPattern }),
+    displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    roles: Type.Array(Type.Union([Type.Literal('holder'), Type.Literal('issuer')]), { minItems: 1, uniqueItems: true }),
+    keys: Type.Optional(Type.Array(SeedKey)),
+    services: Type.Optional(Type.Array(SeedService)),
+    sts: Type.Optional(SeedStsClient),
+    trustedIssuers: Type.Optional(Type.Array(SeedTrustedIssuer)),
+  },
+  { additionalProperties: false },
+)
+
+/**
+ * A declarative seed: the participants of this instance with their keys, DID services, STS
+ * client and trusted issuers. Applying it creates what is missing and changes what differs;
+ * participants absent from the file are left alone.
+ */
+export const SeedDocument = Type.Object(
+  { participants: Type.Array(SeedParticipant) },
+  { additionalProperties: false },
+)
+
+export type SeedDocument = Static<typeof SeedDocument>
+export type SeedParticipant = Static<typeof SeedParticipant>
+export type SeedKey = Static<typeof SeedKey>
