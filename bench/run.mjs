@@ -70,7 +70,9 @@ async function createDatabase(serverUrl) {
 }
 
 function startService(databaseUrl) {
-  const child = spawn(process.execPath, ['bin/dcp-identity.js', 'serve'], {
+  // BENCH_NODE_OPTIONS passes flags such as --cpu-prof to the service's Node process.
+  const nodeOptions = (process.env.BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean)
+  const child = spawn(process.execPath, [...nodeOptions, 'bin/dcp-identity.js', 'serve'], {
     env: {
       PATH: process.env.PATH,
       DATABASE_URL: databaseUrl,
