@@ -16,6 +16,7 @@ import { SelfIssuedTokenVerifier } from './tokens/self-issued-token-verifier.js'
 import { PeriodicTask } from './jobs/periodic-task.js'
 import { deleteExpiredTokenUses } from './tokens/jti-store.js'
 import { openDatabase } from './storage/open-database.js'
+import { createIssuerServices, issuerTasks } from './issuer/issuer-services.js'
 
 export interface StartOptions {
   logger?: Logger
@@ -69,6 +70,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       resolver,
       siTokenVerifier: new SelfIssuedTokenVerifier({ resolver, db, leewaySeconds: config.tokens.clockLeewaySeconds }),
       sts: new SecureTokenService({ db, keyManager, tokens: config.tokens }),
+      issuer: createIssuerServices({ config, db, keyManager, resolver, logger }),
       readinessChecks: [
         { name: 'database', check: async () => void (await db.query('SELECT 1')) },
         { name: 'keys', check: keyStore.check },
@@ -88,6 +90,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
           if (deleted > 0) logger.debug({ deleted }, 'expired token ids deleted')
         },
       }),
+      ...issuerTasks(context.issuer, config, logger),
     ]
 
     const publicUrl = await publicApp.listen(config.publicListener)
@@ -101,7 +104,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     let closing: Promise<void> | undefined
     const openKeys = keyStore
     const close = () =>
-      (closing ??= shutdown(config, logger, [publicApp, internalApp], tasks, openKeys, ownsDatabase ? db : undefined))
+      (closing ??= shutdown(config, logger, [publicApp, internalApp], tasks, openKeys, ownsDatabase ? db : undefined, () =>
+        context.issuer.delivery.stop(),
+      ))
     return { context, publicApp, internalApp, publicUrl, internalUrl, close }
   } catch (error) {
     keyStore?.close()
@@ -117,6 +122,7 @@ async function shutdown(
   tasks: PeriodicTask[],
   keyStore: KeyStore,
   db: Database | undefined,
+  stopBackgroundWork: () => Promise<void>,
 ) {
   logger.info({ timeoutSeconds: config.shutdownTimeoutSeconds }, 'shutting down: draining in-flight requests')
   const drained = Promise.all(apps.map((app) => app.close()))
@@ -131,6 +137,7 @@ async function shutdown(
   }
   clearTimeout(timer)
   await Promise.all(tasks.map((task) => task.stop()))
+  await stopBackgroundWork()
   keyStore.close()
   if (db) await db.close()
   logger.info('dcp-identity stopped')

@@ -1,5 +1,6 @@
 import type { Config } from '../config/config.js'
 import type { DidResolver } from '../did/resolver.js'
+import type { IssuerServices } from '../issuer/issuer-services.js'
 import type { KeyManager } from '../keys/key-manager.js'
 import type { Logger } from '../observability/logger.js'
 import type { Metrics } from '../observability/metrics.js'
@@ -27,5 +28,7 @@ export interface AppContext {
   resolver: DidResolver
   siTokenVerifier: SelfIssuedTokenVerifier
   sts: SecureTokenService
+  /** Issuance, delivery and status lists of issuing participants. */
+  issuer: IssuerServices
   readinessChecks: ReadinessCheck[]
 }
