@@ -36,6 +36,8 @@ CREATE TABLE issuer_credential_requests (
   holder_pid        text NOT NULL,
   definition_ids    text[] NOT NULL,
   state             text NOT NULL CHECK (state IN ('received', 'issued', 'rejected')),
+  -- Whether every requested definition approves automatically, so a failed issuance is retried.
+  auto_approve      boolean NOT NULL DEFAULT false,
   rejection_reason  text,
   created_at        timestamptz NOT NULL DEFAULT now(),
   updated_at        timestamptz NOT NULL DEFAULT now()
@@ -53,14 +55,14 @@ CREATE TABLE issuer_status_lists (
   list_type       text NOT NULL CHECK (list_type IN ('StatusList2021', 'BitstringStatusList')),
   size            integer NOT NULL CHECK (size > 0 AND size % 8 = 0),
   allocated       integer NOT NULL DEFAULT 0,
-  full            boolean NOT NULL DEFAULT false,
+  is_full         boolean NOT NULL DEFAULT false,
   credential      text,
   expires_at      timestamptz,
   version         integer NOT NULL DEFAULT 1,
   signed_version  integer NOT NULL DEFAULT 0,
   created_at      timestamptz NOT NULL DEFAULT now()
 );
-CREATE INDEX issuer_status_lists_open_idx ON issuer_status_lists (participant_id, purpose, list_type) WHERE NOT full;
+CREATE INDEX issuer_status_lists_open_idx ON issuer_status_lists (participant_id, purpose, list_type) WHERE NOT is_full;
 
 CREATE TABLE issuer_status_list_entries (
   list_id        uuid NOT NULL REFERENCES issuer_status_lists (id) ON DELETE CASCADE,

@@ -12,6 +12,8 @@ export interface CredentialRequest {
   holderPid: string
   definitionIds: string[]
   state: RequestState
+  /** Whether every requested definition approves automatically. */
+  autoApprove: boolean
   rejectionReason: string | null
   createdAt: Date
   updatedAt: Date

@@ -14,10 +14,13 @@ import { insertIssuedCredential, type IssuedCredential } from '../storage/issued
 import { listCredentialDefinitions } from '../storage/issuer-definition-repository.js'
 import { findIssuerHolderByDid } from '../storage/issuer-holder-repository.js'
 import {
+  claimStalledAutoRequests,
   finishCredentialRequest,
   holderPidUsed,
   insertCredentialRequest,
+  lockCredentialRequest,
 } from '../storage/issuer-request-repository.js'
+import { getParticipant } from '../storage/participant-repository.js'
 import { allocateStatusEntry, type StatusEntryPosition } from '../storage/status-list-repository.js'
 import { attestSubject, AttestationError } from './attestation.js'
 import { credentialClaims } from './credential-claims.js'
@@ -36,13 +39,23 @@ export interface IssuanceServiceOptions {
   now?: () => number
 }
 
+/** The outcome of a request, prepared outside any transaction and stored by `commit`. */
+export type Decision =
+  | { request: CredentialRequest; kind: 'issue'; credentials: Array<Omit<IssuedCredential, 'status'>> }
+  | { request: CredentialRequest; kind: 'reject'; reason: string }
+
 /** Seconds by which issuanceDate precedes the signing time, because verifiers allow no leeway. */
 const backdateSeconds = 5
 
+/** Age after which an auto-approved request that is still received gets another issuance attempt. */
+const stalledAfterMs = 30_000
+
 /**
- * Receives credential requests, decides them and issues credentials. Issuing signs each
- * credential, allocates its status entries and queues the delivery in one transaction, so a
- * request is either issued and queued for delivery or left as it was.
+ * Receives credential requests, decides them and issues credentials. A decision is prepared
+ * first: claims from the holder's attributes, status entries, signatures. Signing may call KMS
+ * and the key store, so it runs outside any transaction. `commit` then stores the credentials,
+ * finishes the request and queues its delivery in one transaction, so a request is either
+ * decided and queued or still received.
  */
 export class IssuanceService {
   readonly #options: IssuanceServiceOptions
@@ -53,59 +66,77 @@ export class IssuanceService {
 
   /**
    * Stores a CredentialRequestMessage of an authenticated holder. When every requested
-   * definition approves automatically, the credentials are issued in the same transaction.
+   * definition approves automatically, the credentials are issued at once. When that fails for
+   * a reason other than the holder's attributes, the request stays received and is retried.
    */
   async receive(issuer: Participant, holderDid: string, message: CredentialRequestMessage): Promise<CredentialRequest> {
-    const { db, config } = this.#options
+    const { db, config, logger } = this.#options
     const definitions = await this.#definitionsFor(issuer.id, message.credentialIds)
     const holder = await findIssuerHolderByDid(db, issuer.id, holderDid)
     if (!holder && !config.allowUnknownHolders) {
       throw new AppError('ERR_ISSUER_HOLDER_UNKNOWN', `holder ${JSON.stringify(holderDid)} is not registered with this issuer`)
     }
-    const request = await db.transaction(async (tx) => {
+    const stored = await db.transaction(async (tx) => {
       if (!config.allowRepeatedHolderPid) await this.#checkHolderPidUnused(tx, issuer.id, holderDid, message.holderPid)
-      const stored = await insertCredentialRequest(tx, {
+      return insertCredentialRequest(tx, {
         participantId: issuer.id,
         issuerPid: randomUUID(),
         holderDid,
         holderPid: message.holderPid,
         definitionIds: definitions.map((definition) => definition.id),
+        autoApprove: definitions.every((definition) => definition.approval === 'auto'),
       })
-      if (definitions.some((definition) => definition.approval === 'manual')) return stored
-      return this.decide(tx, issuer, stored, holder?.attributes ?? {})
     })
-    if (request.state !== 'received') this.#options.onDeliveryQueued()
-    this.#options.logger.info(
-      { participantId: issuer.id, issuerPid: request.issuerPid, holder: holderDid, state: request.state },
-      'credential request received',
-    )
-    return request
+    const ids = { participantId: issuer.id, issuerPid: stored.issuerPid, holder: holderDid }
+    logger.info({ ...ids, autoApprove: stored.autoApprove }, 'credential request received')
+    if (!stored.autoApprove) return stored
+    try {
+      return await this.decideNow(issuer, stored, holder?.attributes ?? {})
+    } catch (error) {
+      logger.error({ ...ids, err: error }, 'issuing credentials failed; the request stays received and is retried')
+      return stored
+    }
+  }
+
+  /** Prepares and commits a decision in its own transaction, then starts the delivery. */
+  async decideNow(issuer: Participant, request: CredentialRequest, attributes: Record<string, unknown>): Promise<CredentialRequest> {
+    const decision = await this.prepare(issuer, request, attributes)
+    const decided = await this.#options.db.transaction((tx) => this.commit(tx, decision))
+    this.#options.onDeliveryQueued()
+    return decided
   }
 
   /**
-   * Issues the credentials of a received request, or rejects it with the reason when the holder
-   * lacks an attribute a claim needs. Either way a CredentialMessage is queued. Run it in a
-   * transaction, and call `onDeliveryQueued` after it commits.
+   * Builds and signs the credentials of a request, or a rejection when the holder lacks an
+   * attribute that a claim needs or a subject fails its schema.
    */
-  async decide(
-    tx: Queryable,
-    issuer: Participant,
-    request: CredentialRequest,
-    attributes: Record<string, unknown>,
-  ): Promise<CredentialRequest> {
-    const definitions = await this.#definitionsFor(issuer.id, request.definitionIds, tx)
+  async prepare(issuer: Participant, request: CredentialRequest, attributes: Record<string, unknown>): Promise<Decision> {
+    const definitions = await this.#definitionsFor(issuer.id, request.definitionIds)
     let subjects: Array<Record<string, unknown>>
     try {
       subjects = definitions.map((definition) => attestSubject(definition, request.holderDid, attributes))
     } catch (error) {
       if (!(error instanceof AttestationError)) throw error
-      return this.reject(tx, request, error.message)
+      return { request, kind: 'reject', reason: error.message }
     }
+    const credentials: Array<Omit<IssuedCredential, 'status'>> = []
     for (const [position, definition] of definitions.entries()) {
-      await this.#issueOne(tx, issuer, request, definition, subjects[position]!)
+      credentials.push(await this.#signOne(issuer, request, definition, subjects[position]!))
     }
+    return { request, kind: 'issue', credentials }
+  }
+
+  /**
+   * Stores a prepared decision and queues its CredentialMessage. Fails with
+   * ERR_ISSUER_REQUEST_STATE when the request was decided in the meantime. Call
+   * `onDeliveryQueued` after the transaction commits.
+   */
+  async commit(tx: Queryable, decision: Decision): Promise<CredentialRequest> {
+    const request = await lockCredentialRequest(tx, decision.request.participantId, decision.request.issuerPid)
+    if (decision.kind === 'reject') return this.reject(tx, request, decision.reason)
+    for (const credential of decision.credentials) await insertIssuedCredential(tx, credential)
     const issued = await finishCredentialRequest(tx, request, { state: 'issued' })
-    await enqueueDelivery(tx, issuer.id, request.issuerPid)
+    await enqueueDelivery(tx, request.participantId, request.issuerPid)
     return issued
   }
 
@@ -115,6 +146,23 @@ export class IssuanceService {
     await enqueueDelivery(tx, request.participantId, request.issuerPid)
     this.#options.logger.info({ participantId: request.participantId, issuerPid: request.issuerPid, reason }, 'credential request rejected')
     return rejected
+  }
+
+  /** Issues auto-approved requests whose first attempt failed; returns how many were tried. */
+  async retryStalled(): Promise<number> {
+    const { db, logger } = this.#options
+    const stalled = await claimStalledAutoRequests(db, new Date(this.#now() - stalledAfterMs), 10)
+    for (const request of stalled) {
+      try {
+        const issuer = await getParticipant(db, request.participantId)
+        const holder = await findIssuerHolderByDid(db, request.participantId, request.holderDid)
+        await this.decideNow(issuer, request, holder?.attributes ?? {})
+      } catch (error) {
+        const ids = { participantId: request.participantId, issuerPid: request.issuerPid }
+        logger.error({ ...ids, err: error }, 'issuing credentials failed again; retrying later')
+      }
+    }
+    return stalled.length
   }
 
   /**
@@ -128,18 +176,21 @@ export class IssuanceService {
     }
   }
 
-  async #issueOne(
-    tx: Queryable,
+  async #signOne(
     issuer: Participant,
     request: CredentialRequest,
     definition: CredentialDefinition,
     subject: Record<string, unknown>,
-  ): Promise<void> {
+  ): Promise<Omit<IssuedCredential, 'status'>> {
     const credentialId = randomUUID()
-    const revocation = await this.#allocate(tx, issuer.id, definition, 'revocation', credentialId)
-    const suspension = definition.suspendable ? await this.#allocate(tx, issuer.id, definition, 'suspension', credentialId) : null
+    // Entries are reserved in their own transaction; if signing fails, an unused entry stays 0.
+    const [revocation, suspension] = await this.#options.db.transaction(async (tx) => [
+      await this.#allocate(tx, issuer.id, definition, 'revocation', credentialId),
+      definition.suspendable ? await this.#allocate(tx, issuer.id, definition, 'suspension', credentialId) : null,
+    ])
     const validFrom = new Date(Math.floor(this.#now() / 1000) * 1000 - backdateSeconds * 1000)
     const validUntil = new Date(validFrom.getTime() + definition.validitySeconds * 1000)
+    const positions = suspension ? [revocation!, suspension] : [revocation!]
     const claims = credentialClaims({
       profile: definition.profile,
       id: `urn:uuid:${credentialId}`,
@@ -148,15 +199,13 @@ export class IssuanceService {
       credentialType: definition.credentialType,
       contexts: definition.contexts,
       subject,
-      statusEntries: [revocation, suspension]
-        .filter((position): position is StatusEntryPosition & { purpose: StatusPurpose } => position !== null)
-        .map((position) => this.#statusEntry(issuer.id, definition, position)),
+      statusEntries: positions.map((position) => this.#statusEntry(issuer.id, definition, position)),
       validFrom,
       validUntil,
     })
     const typ = definition.profile === 'vc11-sl2021/jwt' ? 'JWT' : 'vc+jwt'
     const raw = await signJwt(this.#options.keyManager, issuer.did, 'sign_credentials', { typ }, claims)
-    const credential: Omit<IssuedCredential, 'status'> = {
+    return {
       id: credentialId,
       participantId: issuer.id,
       issuerPid: request.issuerPid,
@@ -165,12 +214,11 @@ export class IssuanceService {
       credentialType: definition.credentialType,
       profile: definition.profile,
       raw,
-      revocation,
+      revocation: revocation!,
       suspension,
       issuedAt: validFrom,
       expiresAt: validUntil,
     }
-    await insertIssuedCredential(tx, credential)
   }
 
   async #allocate(
@@ -195,8 +243,8 @@ export class IssuanceService {
     return statusEntry(statusListTypeOf(definition.profile), position.purpose, url, position.index)
   }
 
-  async #definitionsFor(participantId: string, ids: readonly string[], db: Queryable = this.#options.db) {
-    const all = new Map((await listCredentialDefinitions(db, participantId)).map((definition) => [definition.id, definition]))
+  async #definitionsFor(participantId: string, ids: readonly string[]): Promise<CredentialDefinition[]> {
+    const all = new Map((await listCredentialDefinitions(this.#options.db, participantId)).map((definition) => [definition.id, definition]))
     return ids.map((id) => {
       const definition = all.get(id)
       if (!definition) {

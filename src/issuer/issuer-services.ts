@@ -53,7 +53,10 @@ export function createIssuerServices({ config, db, keyManager, resolver, logger 
   return { issuance, delivery, statusLists }
 }
 
-/** Background work of the issuer: due deliveries, and status lists that need signing again. */
+/**
+ * Background work of the issuer: due deliveries, auto-approved requests whose issuance failed,
+ * and status lists that need signing again.
+ */
 export function issuerTasks(services: IssuerServices, config: Config, logger: Logger): PeriodicTask[] {
   return [
     new PeriodicTask({
@@ -63,6 +66,15 @@ export function issuerTasks(services: IssuerServices, config: Config, logger: Lo
       run: async () => {
         services.delivery.kick()
         await services.delivery.idle()
+      },
+    }),
+    new PeriodicTask({
+      name: 'stalled-credential-requests',
+      intervalMs: 15_000,
+      logger,
+      run: async () => {
+        const retried = await services.issuance.retryStalled()
+        if (retried > 0) logger.info({ retried }, 'stalled credential requests retried')
       },
     }),
     new PeriodicTask({

@@ -9,22 +9,24 @@ interface RequestRow extends Record<string, unknown> {
   holder_pid: string
   definition_ids: string[]
   state: RequestState
+  auto_approve: boolean
   rejection_reason: string | null
   created_at: Date
   updated_at: Date
 }
 
-const columns =
-  'participant_id, issuer_pid, holder_did, holder_pid, definition_ids, state, rejection_reason, created_at, updated_at'
+const columns = `participant_id, issuer_pid, holder_did, holder_pid, definition_ids, state, auto_approve, rejection_reason,
+  created_at, updated_at`
 
 export async function insertCredentialRequest(
   db: Queryable,
-  request: Pick<CredentialRequest, 'participantId' | 'issuerPid' | 'holderDid' | 'holderPid' | 'definitionIds'>,
+  request: Pick<CredentialRequest, 'participantId' | 'issuerPid' | 'holderDid' | 'holderPid' | 'definitionIds' | 'autoApprove'>,
 ): Promise<CredentialRequest> {
   const result = await db.query<RequestRow>(
-    `INSERT INTO issuer_credential_requests (participant_id, issuer_pid, holder_did, holder_pid, definition_ids, state)
-     VALUES ($1, $2, $3, $4, $5, 'received') RETURNING ${columns}`,
-    [request.participantId, request.issuerPid, request.holderDid, request.holderPid, request.definitionIds],
+    `INSERT INTO issuer_credential_requests
+       (participant_id, issuer_pid, holder_did, holder_pid, definition_ids, state, auto_approve)
+     VALUES ($1, $2, $3, $4, $5, 'received', $6) RETURNING ${columns}`,
+    [request.participantId, request.issuerPid, request.holderDid, request.holderPid, request.definitionIds, request.autoApprove],
   )
   return toRequest(result.rows[0]!)
 }
@@ -78,6 +80,23 @@ export async function listCredentialRequests(
   return result.rows.map(toRequest)
 }
 
+/**
+ * Auto-approved requests still received after `olderThan`, because their issuance failed, and
+ * marks them touched so that replicas and the next run do not pick them again at once.
+ */
+export async function claimStalledAutoRequests(db: Queryable, olderThan: Date, limit: number): Promise<CredentialRequest[]> {
+  const result = await db.query<RequestRow>(
+    `UPDATE issuer_credential_requests SET updated_at = now()
+     WHERE issuer_pid IN (
+       SELECT issuer_pid FROM issuer_credential_requests
+       WHERE state = 'received' AND auto_approve AND updated_at < $1
+       ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+     RETURNING ${columns}`,
+    [olderThan, limit],
+  )
+  return result.rows.map(toRequest)
+}
+
 /** Moves a received request to a final state; fails when it is not waiting any more. */
 export async function finishCredentialRequest(
   tx: Queryable,
@@ -107,6 +126,7 @@ function toRequest(row: RequestRow): CredentialRequest {
     holderPid: row.holder_pid,
     definitionIds: row.definition_ids,
     state: row.state,
+    autoApprove: row.auto_approve,
     rejectionReason: row.rejection_reason,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

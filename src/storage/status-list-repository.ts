@@ -52,7 +52,7 @@ export async function allocateStatusEntry(
 ): Promise<StatusEntryPosition> {
   const list = (await lockOpenList(tx, input)) ?? (await insertList(tx, input))
   const index = await reserveIndex(tx, list, input.credentialId)
-  await tx.query('UPDATE issuer_status_lists SET allocated = allocated + 1, full = (allocated + 1 >= size) WHERE id = $1', [
+  await tx.query('UPDATE issuer_status_lists SET allocated = allocated + 1, is_full = (allocated + 1 >= size) WHERE id = $1', [
     list.id,
   ])
   return { listId: list.id, index }
@@ -119,7 +119,7 @@ async function lockOpenList(
 ): Promise<ListRow | undefined> {
   const result = await tx.query<ListRow>(
     `SELECT ${columns} FROM issuer_status_lists
-     WHERE participant_id = $1 AND purpose = $2 AND list_type = $3 AND NOT full
+     WHERE participant_id = $1 AND purpose = $2 AND list_type = $3 AND NOT is_full
      ORDER BY created_at LIMIT 1 FOR UPDATE`,
     [input.participantId, input.purpose, input.type],
   )

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { NotFoundError } from '../../../errors/app-error.js'
+import { ConflictError, NotFoundError } from '../../../errors/app-error.js'
 import type { CredentialRequest } from '../../../issuer/credential-request.js'
 import { participantIdPattern } from '../../../participants/participant.js'
 import { listDeliveries, retryDeadDelivery, type Delivery } from '../../../storage/delivery-repository.js'
@@ -114,13 +114,17 @@ export const issuerRequestRoutes: FastifyPluginAsyncTypebox<{ context: AppContex
     async (request) => {
       const { participantId, issuerPid } = request.params
       authorizeParticipant(request.principal!, participantId)
+      const stored = await findCredentialRequest(db, participantId, issuerPid)
+      if (!stored) throw new NotFoundError('ERR_ISSUER_REQUEST_NOT_FOUND', `issuer "${participantId}" has no credential request "${issuerPid}"`)
+      if (stored.state !== 'received') {
+        throw new ConflictError('ERR_ISSUER_REQUEST_STATE', `credential request "${issuerPid}" is ${stored.state}, not received`)
+      }
+      // Signing may call KMS, so it runs before the audited transaction, which only stores the outcome.
+      const issuer = await getParticipant(db, participantId)
+      const holder = await findIssuerHolderByDid(db, participantId, stored.holderDid)
+      const decision = await context.issuer.issuance.prepare(issuer, stored, holder?.attributes ?? {})
       const spec = { action: 'issuer-request.approve', target: `credential-request:${issuerPid}`, participantId }
-      const decided = await audited(request, db, spec, async (tx) => {
-        const stored = await lockCredentialRequest(tx, participantId, issuerPid)
-        const issuer = await getParticipant(tx, participantId)
-        const holder = await findIssuerHolderByDid(tx, participantId, stored.holderDid)
-        return context.issuer.issuance.decide(tx, issuer, stored, holder?.attributes ?? {})
-      })
+      const decided = await audited(request, db, spec, (tx) => context.issuer.issuance.commit(tx, decision))
       context.issuer.delivery.kick()
       return serializeRequest(decided)
     },
