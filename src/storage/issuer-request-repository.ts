@@ -36,7 +36,7 @@ export async function holderPidUsed(db: Queryable, participantId: string, holder
     'SELECT 1 FROM issuer_credential_requests WHERE participant_id = $1 AND holder_did = $2 AND holder_pid = $3 LIMIT 1',
     [participantId, holderDid, holderPid],
   )
-  return result.rowCount > 0
+  return result.rows.length > 0
 }
 
 /** Finds a request of an issuer; undefined when the id is unknown or not a UUID. */
