@@ -55,7 +55,7 @@ export const issuerVariables = {
     parse: parse.integer(1, 86_400),
     default: 3600,
     unit: 'seconds',
-    description: 'Longest delay between two delivery attempts.',
+    description: 'Maximum delay between two delivery attempts.',
   }),
   STATUS_LIST_SIZE: variable({
     parse: parse.integer(131_072, 16 * 1024 * 1024),

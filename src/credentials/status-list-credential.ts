@@ -6,7 +6,7 @@ export const credentialsContextV1 = 'https://www.w3.org/2018/credentials/v1'
 export const credentialsContextV2 = 'https://www.w3.org/ns/credentials/v2'
 export const statusList2021Context = 'https://w3id.org/vc/status-list/2021/v1'
 
-/** The status list type that each profile's credentials refer to. */
+/** Returns the status list type that credentials of a profile refer to. */
 export function statusListTypeOf(profile: CredentialProfile): StatusListType {
   return profile === 'vc11-sl2021/jwt' ? 'StatusList2021' : 'BitstringStatusList'
 }

@@ -1,7 +1,7 @@
 /**
- * Picks the first of `offered` media types that the `Accept` header prefers, honouring q values,
- * `type/*` and `*\/*` ranges; parameters other than q are tolerated and ignored. An absent or
- * empty header accepts the first offer. Returns undefined when nothing offered is acceptable.
+ * Picks the `offered` media type that the `Accept` header prefers, honouring q values and the
+ * ranges `type/*` and `*\/*`. Parameters other than q are ignored. An absent or empty header
+ * accepts the first offer, and undefined means that nothing offered is acceptable.
  * @see https://www.rfc-editor.org/rfc/rfc9110#name-accept
  */
 export function negotiateMediaType(accept: string | undefined, offered: readonly string[]): string | undefined {
@@ -34,15 +34,22 @@ function parseRange(text: string): MediaRange | undefined {
   return { type, subtype, quality }
 }
 
-/** The most specific range that covers a media type, with its quality. */
+/** Finds the most specific range that covers a media type and returns its quality. */
 function bestRangeFor(mediaType: string, ranges: readonly MediaRange[]): { quality: number; specificity: number } | undefined {
   const [type, subtype] = mediaType.split('/')
   let best: { quality: number; specificity: number } | undefined
   for (const range of ranges) {
-    const specificity =
-      range.type === type && range.subtype === subtype ? 2 : range.type === type && range.subtype === '*' ? 1 : range.type === '*' ? 0 : -1
+    const specificity = specificityOf(range, type, subtype)
     if (specificity < 0) continue
     if (best === undefined || specificity > best.specificity) best = { quality: range.quality, specificity }
   }
   return best
+}
+
+/** Returns 2 for an exact match, 1 for `type/*`, 0 for `*\/*` and -1 when the range does not cover the type. */
+function specificityOf(range: MediaRange, type: string | undefined, subtype: string | undefined): number {
+  if (range.type === type && range.subtype === subtype) return 2
+  if (range.type === type && range.subtype === '*') return 1
+  if (range.type === '*') return 0
+  return -1
 }

@@ -1,6 +1,6 @@
 import type { CredentialProfile } from '../credentials/credential-format.js'
 
-/** Where one `credentialSubject` property comes from: a holder attribute or a fixed value. */
+/** Source of one `credentialSubject` property: a holder attribute or a fixed value. */
 export type ClaimMapping = { attribute: string } | { value: unknown }
 
 export type ApprovalMode = 'auto' | 'manual'
@@ -35,8 +35,8 @@ export const catenaXContext = 'https://w3id.org/catenax/credentials/v1.0.0'
 const oneYearSeconds = 365 * 86_400
 
 /**
- * The Tractus-X credentials that connectors ask for, as the Catena-X profile shapes them. Each
- * reads the holder's BPN from the attribute `bpn`.
+ * Returns the Tractus-X credentials that connectors request, shaped as the Catena-X profile
+ * defines them. Each reads the holder's BPN from the attribute `bpn`.
  */
 export function tractusXDefinitions(): NewCredentialDefinition[] {
   const common: Omit<NewCredentialDefinition, 'id' | 'credentialType' | 'claims'> = {

@@ -44,7 +44,7 @@ export class DeliveryDispatcher {
     this.#options = options
   }
 
-  /** Starts a drain now, or one more after the running one, so fresh work never waits an interval. */
+  /** Starts a drain now, or one more after the running one, so new work does not wait for the next interval. */
   kick(): void {
     if (this.#stopped) return
     if (this.#running) {

@@ -21,7 +21,7 @@ const maxResponseBytes = 16 * 1024
  * POSTs a JSON body to another party with the address rules of DID resolution: https, or http
  * for a host on DID_WEB_HTTP_HOSTS; every resolved address checked before connecting, and the
  * connection pinned to a checked address. Redirects are not followed, because a redirected POST
- * could carry the bearer token to a host nobody checked. Returns the response status of a 2xx
+ * could carry the bearer token to a host that was not checked. Returns the status of a 2xx
  * response and throws an `OutboundRequestError` otherwise.
  */
 export async function guardedPostJson(

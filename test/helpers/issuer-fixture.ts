@@ -8,15 +8,19 @@ import { createParticipant } from './admin.js'
 import { adminRequest, startTestServer } from './server.js'
 import { createTestParty, selfIssuedClaims, type TestParty } from './test-party.js'
 
+/** A parsed JSON body that tests read field by field. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests assert each field they read
+export type JsonBody = any
+
 /** A CredentialMessage a loopback holder received, with the bearer token that came with it. */
 export interface ReceivedDelivery {
   token: string
-  body: Record<string, any>
+  body: JsonBody
 }
 
 /**
  * A holder played by a test: its DID document and Credential Service on a loopback http server.
- * `status` is what the Storage API answers; 0 closes the connection without a response.
+ * `status` is the response status of its Storage API, and 0 closes the connection without a response.
  */
 export interface LoopbackHolder {
   party: TestParty
@@ -136,7 +140,7 @@ export async function registerHolder(app: RunningServer['internalApp'], did: str
   return response.json()
 }
 
-/** A CredentialRequestMessage for the given credential object ids. */
+/** Builds a CredentialRequestMessage for the given credential object ids. */
 export function requestMessage(holderPid: string, ids: readonly string[] = tckDefinitions.map((definition) => definition.id)) {
   return {
     '@context': ['https://w3id.org/dspace-dcp/v1.0/dcp.jsonld'],
@@ -151,7 +155,7 @@ export async function dcpFetch(
   baseUrl: string,
   path: string,
   init: { method?: string; token?: string | null; authorization?: string; body?: unknown } = {},
-): Promise<{ status: number; headers: Headers; body: any }> {
+): Promise<{ status: number; headers: Headers; body: JsonBody }> {
   const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' }
   if (init.authorization !== undefined) headers.authorization = init.authorization
   else if (init.token) headers.authorization = `Bearer ${init.token}`

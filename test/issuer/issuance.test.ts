@@ -1,17 +1,16 @@
 import t from 'tap'
 import { decodeJwt, decodeProtectedHeader } from 'jose'
 import { verifyCredential } from 'did-jwt-vc'
-import type { Resolvable } from 'did-resolver'
 import { createTestDatabase } from '../helpers/databases.js'
 import {
   dcpFetch,
   issuerDid,
   issuerId,
-  registerHolder,
   requestMessage,
   startIssuerFixture,
   startLoopbackHolder,
   type IssuerFixture,
+  type JsonBody,
 } from '../helpers/issuer-fixture.js'
 import { adminRequest } from '../helpers/server.js'
 import { selfIssuedClaims } from '../helpers/test-party.js'
@@ -31,8 +30,8 @@ async function statusOf(fixture: IssuerFixture, location: string) {
 }
 
 /** did-jwt resolves through the service's own resolver, so what it checks is the published key. */
-function independentResolver(fixture: IssuerFixture): Resolvable {
-  return fixture.server.context.resolver as unknown as Resolvable
+function independentResolver(fixture: IssuerFixture): Parameters<typeof verifyCredential>[1] {
+  return fixture.server.context.resolver as unknown as Parameters<typeof verifyCredential>[1]
 }
 
 t.test('issuance end to end', async (t) => {
@@ -52,7 +51,7 @@ t.test('issuance end to end', async (t) => {
   const jwt = membership.payload as string
   const header = decodeProtectedHeader(jwt)
   const claims = decodeJwt(jwt)
-  const vc = claims.vc as Record<string, any>
+  const vc = claims.vc as JsonBody
   t.equal(header.alg, 'ES256')
   t.match(header.kid, new RegExp(`^${issuerDid}#`))
   t.equal(claims.iss, issuerDid)
@@ -208,7 +207,7 @@ t.test('dead delivery and admin retry', async (t) => {
   fixture.holder.status = 503
   t.equal((await requestCredentials(fixture, 'pid-dead')).status, 201)
 
-  let dead: Record<string, any> | undefined
+  let dead: JsonBody | undefined
   for (let waited = 0; waited < 8000 && !dead; waited += 200) {
     await new Promise((resolve) => setTimeout(resolve, 200))
     dead = (await adminRequest(app, 'GET', `${admin}/deliveries?state=dead`)).json().items[0]

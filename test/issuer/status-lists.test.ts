@@ -1,10 +1,9 @@
 import t from 'tap'
 import { decodeJwt, decodeProtectedHeader } from 'jose'
 import { verifyCredential } from 'did-jwt-vc'
-import type { Resolvable } from 'did-resolver'
 import { decodeStatusList, statusBitAt } from '../../src/credentials/status-list.js'
 import { createTestDatabase } from '../helpers/databases.js'
-import { dcpFetch, issuerDid, issuerId, requestMessage, startIssuerFixture, type IssuerFixture } from '../helpers/issuer-fixture.js'
+import { dcpFetch, issuerDid, issuerId, requestMessage, startIssuerFixture, type IssuerFixture, type JsonBody } from '../helpers/issuer-fixture.js'
 import { adminRequest } from '../helpers/server.js'
 
 const admin = `/v1/participants/${issuerId}/issuer`
@@ -82,13 +81,13 @@ t.test('status lists', async (t) => {
     const header = decodeProtectedHeader(response.body)
     t.match(header.kid, new RegExp(`^${issuerDid}#`))
     const claims = decodeJwt(response.body)
-    const listVc = claims.vc as Record<string, any>
+    const listVc = claims.vc as JsonBody
     t.same(listVc.type, ['VerifiableCredential', 'StatusList2021Credential'])
     t.equal(listVc.id, revocation!.statusListCredential)
     t.equal(listVc.credentialSubject.type, 'StatusList2021')
     t.equal(listVc.credentialSubject.statusPurpose, 'revocation')
     t.equal(decodeStatusList(listVc.credentialSubject.encodedList).length, 131_072 / 8, 'list has 131,072 entries')
-    const verified = await verifyCredential(response.body, fixture.server.context.resolver as unknown as Resolvable)
+    const verified = await verifyCredential(response.body, fixture.server.context.resolver as unknown as Parameters<typeof verifyCredential>[1])
     t.equal(verified.issuer, issuerDid, 'did-jwt-vc verifies the list credential')
   })
 

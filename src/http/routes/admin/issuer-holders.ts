@@ -42,7 +42,7 @@ const HolderParams = Type.Object({
   holderId: Type.String({ format: 'uuid' }),
 })
 
-/** The holders registry of an issuer: who may request credentials, and their attributes. */
+/** Registers the routes of an issuer's holders registry: who may request credentials, and their attributes. */
 export const issuerHolderRoutes: FastifyPluginAsyncTypebox<{ context: AppContext }> = async (app, { context }) => {
   const { db } = context
   const tags = ['issuer']

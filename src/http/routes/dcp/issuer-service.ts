@@ -48,8 +48,9 @@ const CredentialStatusSchema = Type.Object({
 })
 
 /**
- * The DCP Issuer Service of each issuing participant under `/p/{participantId}/is`: metadata
- * (open to all), credential requests and their status (Self-Issued ID token of the holder).
+ * Registers the DCP Issuer Service of each issuing participant under `/p/{participantId}/is`.
+ * Metadata is open to all, and credential requests and their status need the holder's
+ * Self-Issued ID token.
  * @see https://eclipse-dataspace-dcp.github.io/decentralized-claims-protocol/v1.0.1/#issuer-service
  */
 export const issuerServiceRoutes: FastifyPluginAsyncTypebox<{ context: AppContext }> = async (app, { context }) => {
