@@ -5,6 +5,7 @@ import { createBaseApp } from './base-app.js'
 import type { AppContext } from './context.js'
 import { notFoundHandler } from './error-handler.js'
 import { didDocumentRoutes } from './routes/did-documents.js'
+import { bpnDirectoryRoutes } from './routes/dcp/bpn-directory.js'
 import { issuerServiceRoutes } from './routes/dcp/issuer-service.js'
 import { statusListRoutes } from './routes/dcp/status-lists.js'
 
@@ -32,5 +33,6 @@ export async function buildPublicApp(context: AppContext): Promise<FastifyInstan
   await app.register(didDocumentRoutes, { context })
   await app.register(issuerServiceRoutes, { context })
   await app.register(statusListRoutes, { context })
+  await app.register(bpnDirectoryRoutes, { context })
   return app
 }

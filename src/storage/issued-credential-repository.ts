@@ -87,6 +87,20 @@ export async function listIssuedCredentials(
   return result.rows.map(toIssued)
 }
 
+/** Returns the status of an issued credential, or undefined when the issuer did not issue it. */
+export async function findIssuedCredentialStatus(
+  db: Queryable,
+  participantId: string,
+  id: string,
+): Promise<IssuedCredentialStatus | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined
+  const result = await db.query<{ status: IssuedCredentialStatus }>(
+    'SELECT status FROM issuer_issued_credentials WHERE participant_id = $1 AND id = $2',
+    [participantId, id],
+  )
+  return result.rows[0]?.status
+}
+
 /** Loads an issued credential and locks it, so two status changes apply one after the other. */
 export async function lockIssuedCredential(tx: Queryable, participantId: string, id: string): Promise<IssuedCredential> {
   const valid = /^[0-9a-f-]{36}$/i.test(id)

@@ -91,3 +91,13 @@ function holderConflict(participantId: string, did: string): ConflictError {
 function toHolder(row: HolderRow): IssuerHolder {
   return { id: row.id, did: row.did, name: row.name, attributes: row.attributes, createdAt: row.created_at }
 }
+
+/** Maps the `bpn` attribute of every registered holder that has one to the holder's DID. */
+export async function listBpnDirectory(db: Queryable, participantId: string): Promise<Record<string, string>> {
+  const result = await db.query<{ bpn: string; did: string }>(
+    `SELECT attributes->>'bpn' AS bpn, did FROM issuer_holders
+     WHERE participant_id = $1 AND jsonb_typeof(attributes->'bpn') = 'string' ORDER BY created_at, id`,
+    [participantId],
+  )
+  return Object.fromEntries(result.rows.map((row) => [row.bpn, row.did]))
+}

@@ -1,16 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { dcpContextV1 } from '../../../dcp/context.js'
 import { parseCredentialRequestMessage } from '../../../dcp/credential-request-message.js'
 import { NotFoundError } from '../../../errors/app-error.js'
 import { credentialStatusOf } from '../../../issuer/credential-request.js'
 import { buildIssuerMetadata, issuerServiceUrl } from '../../../issuer/issuer-metadata.js'
-import { participantIdPattern, type Participant } from '../../../participants/participant.js'
+import { participantIdPattern } from '../../../participants/participant.js'
 import { findCredentialRequest } from '../../../storage/issuer-request-repository.js'
 import { getCredentialDefinition, listCredentialDefinitions } from '../../../storage/issuer-definition-repository.js'
-import { findParticipant } from '../../../storage/participant-repository.js'
 import type { AppContext } from '../../context.js'
+import { activeIssuer } from './active-issuer.js'
 import { authenticateDcpCaller } from '../../dcp-caller.js'
 import { errorResponses } from '../../schemas.js'
 
@@ -133,12 +132,4 @@ export const issuerServiceRoutes: FastifyPluginAsyncTypebox<{ context: AppContex
       }
     },
   )
-}
-
-async function activeIssuer(request: FastifyRequest, context: AppContext, participantId: string): Promise<Participant> {
-  const participant = await findParticipant(context.db, participantId)
-  if (!participant || participant.state !== 'active' || !participant.roles.includes('issuer')) {
-    throw new NotFoundError('ERR_ROUTE_NOT_FOUND', `no route for ${request.method} ${request.url.split('?')[0]}`)
-  }
-  return participant
 }
