@@ -90,7 +90,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
           if (deleted > 0) logger.debug({ deleted }, 'expired token ids deleted')
         },
       }),
-      ...issuerTasks(context.issuer, config, logger),
+      ...issuerTasks(context.issuer, config, db, logger),
     ]
 
     const publicUrl = await publicApp.listen(config.publicListener)

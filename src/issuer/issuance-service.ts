@@ -71,6 +71,8 @@ export class IssuanceService {
    */
   async receive(issuer: Participant, holderDid: string, message: CredentialRequestMessage): Promise<CredentialRequest> {
     const { db, config, logger } = this.#options
+    // TODO: issuance policies are not supported, so the `token` claim of the holder's SI token is
+    // never used to fetch presentations from its Credential Service; attributes come from the registry.
     const definitions = await this.#definitionsFor(issuer.id, message.credentialIds)
     const holder = await findIssuerHolderByDid(db, issuer.id, holderDid)
     if (!holder && !config.allowUnknownHolders) {

@@ -5,9 +5,13 @@ import { PeriodicTask } from '../jobs/periodic-task.js'
 import type { KeyManager } from '../keys/key-manager.js'
 import type { Logger } from '../observability/logger.js'
 import type { Database } from '../storage/database.js'
+import { deleteDeliveredBefore } from '../storage/delivery-repository.js'
 import { DeliveryDispatcher } from './delivery-dispatcher.js'
 import { IssuanceService } from './issuance-service.js'
 import { StatusListService } from './status-list-service.js'
+
+/** Time a delivered message stays visible in the admin API before its outbox row is deleted. */
+const deliveredRetentionMs = 30 * 86_400_000
 
 /** The Issuer Service's collaborators, built once per process. */
 export interface IssuerServices {
@@ -55,9 +59,9 @@ export function createIssuerServices({ config, db, keyManager, resolver, logger 
 
 /**
  * Background work of the issuer: due deliveries, auto-approved requests whose issuance failed,
- * and status lists that need signing again.
+ * old delivered outbox rows, and status lists that need signing again.
  */
-export function issuerTasks(services: IssuerServices, config: Config, logger: Logger): PeriodicTask[] {
+export function issuerTasks(services: IssuerServices, config: Config, db: Database, logger: Logger): PeriodicTask[] {
   return [
     new PeriodicTask({
       name: 'credential-delivery',
@@ -75,6 +79,15 @@ export function issuerTasks(services: IssuerServices, config: Config, logger: Lo
       run: async () => {
         const retried = await services.issuance.retryStalled()
         if (retried > 0) logger.info({ retried }, 'stalled credential requests retried')
+      },
+    }),
+    new PeriodicTask({
+      name: 'delivered-outbox-cleanup',
+      intervalMs: 3_600_000,
+      logger,
+      run: async () => {
+        const deleted = await deleteDeliveredBefore(db, new Date(Date.now() - deliveredRetentionMs))
+        if (deleted > 0) logger.debug({ deleted }, 'delivered outbox rows deleted')
       },
     }),
     new PeriodicTask({

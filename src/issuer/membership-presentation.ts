@@ -32,6 +32,7 @@ export async function verifyMembershipPresentation(vpJwt: string, issuer: Partic
   if (!hasSingleAudience(payload.aud)) throw invalid(`${what} must have exactly one "aud"`)
   checkTimeClaims({ iat: Math.floor(check.nowMs / 1000), ...payload }, Math.floor(check.nowMs / 1000), check.leewaySeconds, what)
 
+  // TODO: the VP's jti is not recorded, so a captured VP is accepted again until its exp.
   const { key } = await resolveVerificationKey(check.resolver, {
     did: holder,
     kid: header.kid,

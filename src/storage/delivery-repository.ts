@@ -121,3 +121,9 @@ function toDelivery(row: DeliveryRow): Delivery {
     deliveredAt: row.delivered_at,
   }
 }
+
+/** Deletes deliveries that succeeded before `before`, so the outbox does not grow without bound. */
+export async function deleteDeliveredBefore(db: Queryable, before: Date): Promise<number> {
+  const result = await db.query("DELETE FROM issuer_deliveries WHERE state = 'delivered' AND delivered_at < $1", [before])
+  return result.rowCount
+}

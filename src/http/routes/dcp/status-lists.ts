@@ -11,7 +11,10 @@ const StatusListParams = Type.Object({
   listId: Type.String({ pattern: '^[0-9a-fA-F-]{36}$' }),
 })
 
-/** The signed credential first; the two JSON forms carry the credential without its proof. */
+/**
+ * The signed credential first. NOTE: the two JSON forms carry the credential without any proof,
+ * so only `application/vc+jwt` lets a verifier check the list's signature.
+ */
 const offeredTypes = ['application/vc+jwt', 'application/vc', 'application/json'] as const
 
 // Short, so that a revocation reaches verifiers that honour caching within a minute.
