@@ -21,6 +21,7 @@ import { SelfIssuedTokenVerifier } from './tokens/self-issued-token-verifier.js'
 import { PeriodicTask } from './jobs/periodic-task.js'
 import { deleteExpiredTokenUses } from './tokens/jti-store.js'
 import { openDatabase } from './storage/open-database.js'
+import { createIssuerServices, issuerTasks } from './issuer/issuer-services.js'
 
 export interface StartOptions {
   logger?: Logger
@@ -85,6 +86,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         leewaySeconds: config.tokens.clockLeewaySeconds,
         presentationTtlSeconds: config.tokens.presentationTtlSeconds,
       }),
+      issuer: createIssuerServices({ config, db, keyManager, resolver, logger }),
       readinessChecks: [
         { name: 'database', check: async () => void (await db.query('SELECT 1')) },
         { name: 'keys', check: keyStore.check },
@@ -104,6 +106,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
           if (deleted > 0) logger.debug({ deleted }, 'expired token ids deleted')
         },
       }),
+      ...issuerTasks(context.issuer, config, db, logger),
     ]
 
     const publicUrl = await publicApp.listen(config.publicListener)
@@ -117,7 +120,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     let closing: Promise<void> | undefined
     const openKeys = keyStore
     const close = () =>
-      (closing ??= shutdown(config, logger, [publicApp, internalApp], tasks, openKeys, ownsDatabase ? db : undefined))
+      (closing ??= shutdown(config, logger, [publicApp, internalApp], tasks, openKeys, ownsDatabase ? db : undefined, () =>
+        context.issuer.delivery.stop(),
+      ))
     return { context, publicApp, internalApp, publicUrl, internalUrl, close }
   } catch (error) {
     keyStore?.close()
@@ -133,6 +138,7 @@ async function shutdown(
   tasks: PeriodicTask[],
   keyStore: KeyStore,
   db: Database | undefined,
+  stopBackgroundWork: () => Promise<void>,
 ) {
   logger.info({ timeoutSeconds: config.shutdownTimeoutSeconds }, 'shutting down: draining in-flight requests')
   const drained = Promise.all(apps.map((app) => app.close()))
@@ -147,6 +153,7 @@ async function shutdown(
   }
   clearTimeout(timer)
   await Promise.all(tasks.map((task) => task.stop()))
+  await stopBackgroundWork()
   keyStore.close()
   if (db) await db.close()
   logger.info('dcp-identity stopped')

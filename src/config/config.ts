@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { readDidConfig, type DidConfig } from './did-variables.js'
+import { readIssuerConfig, type IssuerConfig } from './issuer-variables.js'
 import { readKeyConfig, type KeyConfig } from './key-variables.js'
 import { readTokenConfig, type TokenConfig } from './token-variables.js'
 import type { ValueOfVariable } from './variable.js'
@@ -32,6 +33,7 @@ export interface Config {
   keys: KeyConfig
   tokens: TokenConfig
   did: DidConfig
+  issuer: IssuerConfig
 }
 
 /** Raised when environment variables are missing or invalid; the message names each one. */
@@ -83,6 +85,7 @@ export function loadConfig(env: Environment = process.env): Config {
     keys: readKeyConfig(read, problems),
     tokens: readTokenConfig(read),
     did: readDidConfig(read, problems),
+    issuer: readIssuerConfig(read, problems),
   }
 
   if (config.publicListener.port !== 0 && config.publicListener.port === config.internalListener.port) {

@@ -1,4 +1,5 @@
 import { didVariables } from './did-variables.js'
+import { issuerVariables } from './issuer-variables.js'
 import { keyVariables } from './key-variables.js'
 import * as parse from './parsers.js'
 import { tokenVariables } from './token-variables.js'
@@ -117,6 +118,7 @@ export const variables = {
   ...keyVariables,
   ...tokenVariables,
   ...didVariables,
+  ...issuerVariables,
 } as const
 
 export type Variables = typeof variables

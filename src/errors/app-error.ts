@@ -29,7 +29,13 @@ export class NotFoundError extends AppError {
       | 'ERR_ROUTE_NOT_FOUND'
       | 'ERR_KEY_NOT_FOUND'
       | 'ERR_SERVICE_NOT_FOUND'
-      | 'ERR_HOSTED_DID_NOT_FOUND',
+      | 'ERR_HOSTED_DID_NOT_FOUND'
+      | 'ERR_ISSUER_DEFINITION_NOT_FOUND'
+      | 'ERR_ISSUER_HOLDER_NOT_FOUND'
+      | 'ERR_ISSUER_REQUEST_NOT_FOUND'
+      | 'ERR_ISSUER_DELIVERY_NOT_FOUND'
+      | 'ERR_ISSUER_CREDENTIAL_NOT_FOUND'
+      | 'ERR_STATUS_LIST_NOT_FOUND',
     message: string,
   ) {
     super(code, message)
@@ -44,7 +50,13 @@ export class ConflictError extends AppError {
       | 'ERR_PARTICIPANT_DEACTIVATED'
       | 'ERR_KEY_NO_DEFAULT'
       | 'ERR_KEY_NOT_ACTIVE'
-      | 'ERR_SERVICE_CONFLICT',
+      | 'ERR_SERVICE_CONFLICT'
+      | 'ERR_ISSUER_DEFINITION_CONFLICT'
+      | 'ERR_ISSUER_HOLDER_CONFLICT'
+      | 'ERR_ISSUER_HOLDER_PID_CONFLICT'
+      | 'ERR_ISSUER_REQUEST_STATE'
+      | 'ERR_ISSUER_DELIVERY_STATE'
+      | 'ERR_ISSUER_CREDENTIAL_STATE',
     message: string,
   ) {
     super(code, message)

@@ -239,6 +239,70 @@ export const errorCodes = {
     oauthError: 'invalid_client',
     description: 'The STS client id is unknown, the secret is wrong, or the participant is deactivated.',
   },
+  ERR_ISSUER_DEFINITION_NOT_FOUND: {
+    status: 404,
+    description: 'The issuer has no credential definition with this id.',
+  },
+  ERR_ISSUER_DEFINITION_CONFLICT: {
+    status: 409,
+    description: 'The issuer already has a credential definition with this id.',
+  },
+  ERR_ISSUER_SUBJECT_SCHEMA_INVALID: {
+    status: 400,
+    description: 'The subject JSON schema of a credential definition does not compile.',
+  },
+  ERR_ISSUER_HOLDER_NOT_FOUND: {
+    status: 404,
+    description: "The issuer's holders registry has no holder with this id.",
+  },
+  ERR_ISSUER_HOLDER_CONFLICT: {
+    status: 409,
+    description: "The issuer's holders registry already has a holder with this DID.",
+  },
+  ERR_ISSUER_HOLDER_UNKNOWN: {
+    status: 401,
+    description: "A credential request comes from a DID that is not in the issuer's holders registry.",
+  },
+  ERR_ISSUER_CREDENTIAL_UNKNOWN: {
+    status: 400,
+    description: 'A credential request names a credential object id that the issuer metadata does not offer.',
+  },
+  ERR_ISSUER_HOLDER_PID_CONFLICT: {
+    status: 409,
+    description: 'The holder already sent a credential request with this `holderPid`.',
+  },
+  ERR_ISSUER_REQUEST_NOT_FOUND: {
+    status: 404,
+    description: 'No credential request with this id exists for this caller or issuer.',
+  },
+  ERR_ISSUER_REQUEST_STATE: {
+    status: 409,
+    description: 'The credential request is not waiting for approval, so it cannot be approved or rejected.',
+  },
+  ERR_ISSUER_DELIVERY_NOT_FOUND: {
+    status: 404,
+    description: 'The issuer has no delivery with this id.',
+  },
+  ERR_ISSUER_DELIVERY_STATE: {
+    status: 409,
+    description: 'Only a dead delivery can be retried.',
+  },
+  ERR_ISSUER_CREDENTIAL_NOT_FOUND: {
+    status: 404,
+    description: 'The issuer has no issued credential with this id.',
+  },
+  ERR_ISSUER_CREDENTIAL_STATE: {
+    status: 409,
+    description: 'The status change is not possible: the credential is revoked, is not suspended, or its definition is not suspendable.',
+  },
+  ERR_STATUS_LIST_NOT_FOUND: {
+    status: 404,
+    description: 'No status list has this id.',
+  },
+  ERR_STATUS_LIST_NOT_ACCEPTABLE: {
+    status: 406,
+    description: 'The `Accept` header names no media type a status list is served in.',
+  },
   ERR_DATABASE_UNAVAILABLE: {
     status: 503,
     description: 'The database did not answer; the request can be retried.',

@@ -2,6 +2,7 @@ import type { Config } from '../config/config.js'
 import type { HostedDidLookup } from '../did/hosted-did-lookup.js'
 import type { DidResolver } from '../did/resolver.js'
 import type { PresentationService } from '../holder/presentation-service.js'
+import type { IssuerServices } from '../issuer/issuer-services.js'
 import type { KeyManager } from '../keys/key-manager.js'
 import type { ParticipantCache } from '../participants/participant-cache.js'
 import type { Logger } from '../observability/logger.js'
@@ -38,5 +39,7 @@ export interface AppContext {
   /** Public keys of this process's participants for checking their own access tokens. */
   ownKeys: OwnVerificationKeys
   presentations: PresentationService
+  /** Issuance, delivery and status lists of issuing participants. */
+  issuer: IssuerServices
   readinessChecks: ReadinessCheck[]
 }

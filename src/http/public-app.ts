@@ -6,6 +6,9 @@ import type { AppContext } from './context.js'
 import { presentationQueryRoutes } from './routes/dcp/presentation-query.js'
 import { notFoundHandler } from './error-handler.js'
 import { didDocumentRoutes } from './routes/did-documents.js'
+import { bpnDirectoryRoutes } from './routes/dcp/bpn-directory.js'
+import { issuerServiceRoutes } from './routes/dcp/issuer-service.js'
+import { statusListRoutes } from './routes/dcp/status-lists.js'
 
 /**
  * Builds the public listener: DID documents and the DCP endpoints, the only listener an ingress
@@ -30,5 +33,8 @@ export async function buildPublicApp(context: AppContext): Promise<FastifyInstan
   }
   await app.register(didDocumentRoutes, { context })
   await app.register(presentationQueryRoutes, { context })
+  await app.register(issuerServiceRoutes, { context })
+  await app.register(statusListRoutes, { context })
+  await app.register(bpnDirectoryRoutes, { context })
   return app
 }

@@ -4,6 +4,10 @@ import { authenticate } from '../../plugins/authentication.js'
 import { apiKeyRoutes } from './api-keys.js'
 import { auditRoutes } from './audit.js'
 import { didServiceRoutes } from './did-services.js'
+import { issuerCredentialRoutes } from './issuer-credentials.js'
+import { issuerDefinitionRoutes } from './issuer-definitions.js'
+import { issuerHolderRoutes } from './issuer-holders.js'
+import { issuerRequestRoutes } from './issuer-requests.js'
 import { keyRoutes } from './keys.js'
 import { participantRoutes } from './participants.js'
 import { stsClientRoutes } from './sts-client.js'
@@ -21,4 +25,8 @@ export const adminRoutes: FastifyPluginAsync<{ context: AppContext }> = async (a
   await app.register(stsClientRoutes, { context })
   await app.register(keyRoutes, { context })
   await app.register(didServiceRoutes, { context })
+  await app.register(issuerDefinitionRoutes, { context })
+  await app.register(issuerHolderRoutes, { context })
+  await app.register(issuerRequestRoutes, { context })
+  await app.register(issuerCredentialRoutes, { context })
 }

@@ -1,0 +1,46 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { AppError, NotFoundError } from '../../../errors/app-error.js'
+import { participantIdPattern } from '../../../participants/participant.js'
+import { findParticipant } from '../../../storage/participant-repository.js'
+import type { AppContext } from '../../context.js'
+import { negotiateMediaType } from '../../content-negotiation.js'
+
+const StatusListParams = Type.Object({
+  participantId: Type.String({ pattern: participantIdPattern }),
+  listId: Type.String({ pattern: '^[0-9a-fA-F-]{36}$' }),
+})
+
+/**
+ * The signed credential first. NOTE: the two JSON forms carry the credential without any proof,
+ * so only `application/vc+jwt` lets a verifier check the list's signature.
+ */
+const offeredTypes = ['application/vc+jwt', 'application/vc', 'application/json'] as const
+
+// Short, so that a revocation reaches verifiers that honour caching within a minute.
+const cacheControl = 'public, max-age=60'
+
+/**
+ * Serves status list credentials at the URL their entries name, to anyone. The representation
+ * follows the Accept header: the signed JWT, or its credential as JSON.
+ */
+export const statusListRoutes: FastifyPluginAsyncTypebox<{ context: AppContext }> = async (app, { context }) => {
+  app.get(
+    '/p/:participantId/status-lists/:listId',
+    { schema: { tags: ['status lists'], summary: 'Status list credential', params: StatusListParams } },
+    async (request, reply) => {
+      const { participantId, listId } = request.params
+      const mediaType = negotiateMediaType(request.headers.accept, offeredTypes)
+      if (mediaType === undefined) {
+        throw new AppError('ERR_STATUS_LIST_NOT_ACCEPTABLE', `a status list is served as ${offeredTypes.join(', ')}`)
+      }
+      const participant = await findParticipant(context.db, participantId)
+      if (!participant || participant.state !== 'active') {
+        throw new NotFoundError('ERR_STATUS_LIST_NOT_FOUND', `no status list "${listId}"`)
+      }
+      const signed = await context.issuer.statusLists.current(participantId, listId.toLowerCase())
+      reply.header('cache-control', cacheControl).header('vary', 'accept').type(mediaType)
+      return mediaType === 'application/vc+jwt' ? signed.jwt : JSON.stringify(signed.document)
+    },
+  )
+}
