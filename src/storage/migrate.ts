@@ -28,10 +28,12 @@ export class MigrationError extends Error {
  * Recorded checksums are compared with the files first; a changed file stops the run.
  */
 export async function migrate(db: Database, directory = migrationsDirectory): Promise<AppliedMigration[]> {
-  const newest = newestFileVersion(directory)
+  const versions = fileVersions(directory)
   return db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [lockName])
-    await refuseNewerSchema(tx, newest)
+    const applied = await appliedMigrations(tx)
+    refuseNewerSchema(applied, Math.max(...versions))
+    refuseSkippedFiles(applied, versions)
     const postgrator = new Postgrator({
       migrationPattern: `${directory}/*.do.*.sql`,
       driver: 'pg',
@@ -59,7 +61,7 @@ export async function appliedMigrations(db: Queryable): Promise<AppliedMigration
   return result.rows
 }
 
-function newestFileVersion(directory: string): number {
+function fileVersions(directory: string): number[] {
   let files: string[]
   try {
     files = readdirSync(directory)
@@ -68,16 +70,31 @@ function newestFileVersion(directory: string): number {
   }
   const versions = files.map((file) => /^(\d+)\.do\..+\.sql$/.exec(file)?.[1]).filter((v) => v !== undefined)
   if (versions.length === 0) throw new MigrationError(`the migrations folder "${directory}" has no migration`)
-  return Math.max(...versions.map(Number))
+  return versions.map(Number)
 }
 
-async function refuseNewerSchema(tx: Queryable, newest: number): Promise<void> {
-  const applied = await appliedMigrations(tx)
+function refuseNewerSchema(applied: AppliedMigration[], newest: number): void {
   const latest = applied.at(-1)
   if (latest !== undefined && latest.version > newest) {
     throw new MigrationError(
       `the database has migration ${latest.version} (${latest.name}) but this release knows migrations up to ` +
         `${newest}; run a release at least as new as the one that migrated this database`,
+    )
+  }
+}
+
+/**
+ * Postgrator applies only files above the newest applied version, so a file numbered below it
+ * would be skipped without notice; such a file stops the run instead.
+ */
+function refuseSkippedFiles(applied: AppliedMigration[], versions: number[]): void {
+  const latest = applied.at(-1)?.version ?? 0
+  const recorded = new Set(applied.map((migration) => migration.version))
+  const skipped = versions.filter((version) => version < latest && !recorded.has(version)).sort((a, b) => a - b)
+  if (skipped.length > 0) {
+    throw new MigrationError(
+      `migration ${skipped[0]} is numbered below migration ${latest}, which is already applied, so it would never run; ` +
+        `give it a number above ${latest}`,
     )
   }
 }

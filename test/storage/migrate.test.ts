@@ -70,6 +70,23 @@ for (const kind of databaseKinds) {
     t.equal(found.rows[0]?.found, false)
   })
 
+  t.test(`${kind}: file numbered below an applied one is refused`, async (t) => {
+    const db = await createTestDatabase(t, kind)
+    const dir = copyMigrations()
+    writeFileSync(join(dir, '960.do.later.sql'), 'SELECT 1;')
+    await migrate(db, dir)
+    writeFileSync(join(dir, '955.do.late.sql'), 'SELECT 1;')
+    const error = await migrate(db, dir).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
+    t.type(error, MigrationError)
+    t.equal(
+      (error as Error).message,
+      'migration 955 is numbered below migration 960, which is already applied, so it would never run; give it a number above 960',
+    )
+  })
+
   t.test(`${kind}: database newer than the files is refused`, async (t) => {
     const db = await createTestDatabase(t, kind)
     const dir = copyMigrations()
