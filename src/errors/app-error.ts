@@ -29,7 +29,10 @@ export class NotFoundError extends AppError {
       | 'ERR_ROUTE_NOT_FOUND'
       | 'ERR_KEY_NOT_FOUND'
       | 'ERR_SERVICE_NOT_FOUND'
-      | 'ERR_HOSTED_DID_NOT_FOUND',
+      | 'ERR_HOSTED_DID_NOT_FOUND'
+      | 'ERR_CREDENTIAL_NOT_FOUND'
+      | 'ERR_TRUSTED_ISSUER_NOT_FOUND'
+      | 'ERR_VERIFIER_POLICY_NOT_FOUND',
     message: string,
   ) {
     super(code, message)

@@ -5,6 +5,8 @@ import { createBaseApp } from './base-app.js'
 import type { AppContext } from './context.js'
 import { notFoundHandler } from './error-handler.js'
 import { didDocumentRoutes } from './routes/did-documents.js'
+import { offerRoutes } from './routes/dcp/offers.js'
+import { storageRoutes } from './routes/dcp/storage.js'
 
 /**
  * Builds the public listener: DID documents and the DCP endpoints, the only listener an ingress
@@ -28,5 +30,7 @@ export async function buildPublicApp(context: AppContext): Promise<FastifyInstan
     app.setNotFoundHandler(notFoundHandler)
   }
   await app.register(didDocumentRoutes, { context })
+  await app.register(storageRoutes, { context })
+  await app.register(offerRoutes, { context })
   return app
 }

@@ -32,8 +32,12 @@ export interface CredentialFilter {
   issuerDid?: string
   state?: StoredCredentialState
   limit: number
-  /** `receivedAt`/id position after which the page starts, from the previous page. */
-  before?: Date
+  /**
+   * Id of the last credential of the previous page. The page continues after that row's
+   * (`receivedAt`, id) position, read in SQL: the credentials of one message share `receivedAt`,
+   * and JavaScript dates drop its microseconds.
+   */
+  afterId?: string
 }
 
 interface CredentialRow extends Record<string, unknown> {
@@ -121,10 +125,13 @@ export async function listCredentials(db: Queryable, filter: CredentialFilter): 
   if (filter.type) conditions.push(`$${params.push(filter.type)} = ANY (types)`)
   if (filter.issuerDid) conditions.push(`issuer_did = $${params.push(filter.issuerDid)}`)
   if (filter.state) conditions.push(`state = $${params.push(filter.state)}`)
-  if (filter.before) conditions.push(`received_at < $${params.push(filter.before)}`)
+  if (filter.afterId) {
+    const id = `$${params.push(filter.afterId)}`
+    conditions.push(`(received_at, id) < (SELECT received_at, id FROM holder_credentials WHERE id = ${id})`)
+  }
   const result = await db.query<CredentialRow>(
     `SELECT ${columns} FROM holder_credentials WHERE ${conditions.join(' AND ')}
-     ORDER BY received_at DESC, id LIMIT $${params.push(filter.limit)}`,
+     ORDER BY received_at DESC, id DESC LIMIT $${params.push(filter.limit)}`,
     params,
   )
   return result.rows.map(toCredential)
