@@ -14,6 +14,7 @@ import { DidResolver } from './did/resolver.js'
 import { SecureTokenService } from './sts/sts-service.js'
 import { SelfIssuedTokenVerifier } from './tokens/self-issued-token-verifier.js'
 import { PeriodicTask } from './jobs/periodic-task.js'
+import { createStatusRefreshTask } from './holder/status/status-refresh-task.js'
 import { deleteExpiredTokenUses } from './tokens/jti-store.js'
 import { openDatabase } from './storage/open-database.js'
 
@@ -89,6 +90,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         },
       }),
     ]
+    const statusRefresh = createStatusRefreshTask(config, db, resolver, logger)
+    if (statusRefresh) tasks.push(statusRefresh)
 
     const publicUrl = await publicApp.listen(config.publicListener)
     const internalUrl = await internalApp.listen(config.internalListener).catch(async (error: unknown) => {

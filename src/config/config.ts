@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { readDidConfig, type DidConfig } from './did-variables.js'
 import { readKeyConfig, type KeyConfig } from './key-variables.js'
+import { readStatusListConfig, type StatusListConfig } from './status-list-variables.js'
 import { readTokenConfig, type TokenConfig } from './token-variables.js'
 import type { ValueOfVariable } from './variable.js'
 import { variables, type VariableName, type Variables } from './variables.js'
@@ -30,6 +31,7 @@ export interface Config {
   keys: KeyConfig
   tokens: TokenConfig
   did: DidConfig
+  statusLists: StatusListConfig
 }
 
 /** Raised when environment variables are missing or invalid; the message names each one. */
@@ -80,6 +82,7 @@ export function loadConfig(env: Environment = process.env): Config {
     keys: readKeyConfig(read, problems),
     tokens: readTokenConfig(read),
     did: readDidConfig(read, problems),
+    statusLists: readStatusListConfig(read),
   }
 
   if (config.publicListener.port !== 0 && config.publicListener.port === config.internalListener.port) {

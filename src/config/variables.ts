@@ -1,6 +1,7 @@
 import { didVariables } from './did-variables.js'
 import { keyVariables } from './key-variables.js'
 import * as parse from './parsers.js'
+import { statusListVariables } from './status-list-variables.js'
 import { tokenVariables } from './token-variables.js'
 import { variable } from './variable.js'
 
@@ -111,6 +112,7 @@ export const variables = {
   ...keyVariables,
   ...tokenVariables,
   ...didVariables,
+  ...statusListVariables,
 } as const
 
 export type Variables = typeof variables

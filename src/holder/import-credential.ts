@@ -1,27 +1,27 @@
+import type { ParsedCredential } from '../credentials/parsed-credential.js'
 import type { Queryable } from '../storage/database.js'
-import { insertCredential, type StoredCredential } from '../storage/credential-repository.js'
 import { findTrustedIssuer } from '../storage/trusted-issuer-repository.js'
 import { verifyReceivedCredential, type CredentialIntake } from './credential-intake.js'
 import type { Holder } from './receive-credential-message.js'
 
 /**
- * Verifies a credential an operator imports for a holder, with the Storage API's checks, and
- * stores it. The operator vouches for the issuer, so the trusted issuer list is not consulted,
- * except for its relaxed data model setting.
+ * Verifies a credential an operator imports for a holder, with the Storage API's checks. The
+ * operator vouches for the issuer, so the trusted issuer list is not consulted, except for its
+ * relaxed data model setting. Run it outside a transaction: resolving a DID this process hosts
+ * reads the database, which the single session of the embedded database cannot do inside one.
  */
-export async function importCredential(
-  tx: Queryable,
+export async function verifyImportedCredential(
+  db: Queryable,
   intake: CredentialIntake,
   holder: Holder,
   raw: string,
-): Promise<StoredCredential> {
+): Promise<ParsedCredential> {
   const issuerDid = issuerHint(raw)
-  const trusted = issuerDid === undefined ? undefined : await findTrustedIssuer(tx, holder.participantId, issuerDid)
-  const credential = await verifyReceivedCredential(intake, raw, {
+  const trusted = issuerDid === undefined ? undefined : await findTrustedIssuer(db, holder.participantId, issuerDid)
+  return verifyReceivedCredential(intake, raw, {
     holderDid: holder.did,
     relaxedDataModel: trusted?.relaxedDataModel ?? false,
   })
-  return insertCredential(tx, { participantId: holder.participantId, credential })
 }
 
 /** Reads `iss` without verifying, only to look up the relaxed setting; verification follows. */

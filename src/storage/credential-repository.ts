@@ -150,6 +150,20 @@ export async function deleteCredential(db: Queryable, participantId: string, id:
   return result.rowCount === 1
 }
 
+/**
+ * Lists credentials with status entries whose state a status list can still change, least
+ * recently checked first: revoked is final, and expired credentials are never presented.
+ */
+export async function listCredentialsForStatusCheck(db: Queryable, now: Date, limit: number): Promise<StoredCredential[]> {
+  const result = await db.query<CredentialRow>(
+    `SELECT ${columns} FROM holder_credentials
+     WHERE state <> 'revoked' AND jsonb_array_length(status_entries) > 0 AND (valid_until IS NULL OR valid_until > $1)
+     ORDER BY state_checked_at NULLS FIRST, id LIMIT $2`,
+    [now, limit],
+  )
+  return result.rows.map(toCredential)
+}
+
 export async function setCredentialState(db: Queryable, id: string, state: StoredCredentialState): Promise<void> {
   await db.query('UPDATE holder_credentials SET state = $2, state_checked_at = now() WHERE id = $1', [id, state])
 }

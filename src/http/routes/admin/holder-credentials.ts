@@ -1,11 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
+import type { ParsedCredential } from '../../../credentials/parsed-credential.js'
 import { NotFoundError } from '../../../errors/app-error.js'
-import { importCredential } from '../../../holder/import-credential.js'
+import { verifyImportedCredential } from '../../../holder/import-credential.js'
 import { participantIdPattern } from '../../../participants/participant.js'
 import {
   deleteCredential,
   findCredential,
+  insertCredential,
   listCredentials,
   type StoredCredential,
 } from '../../../storage/credential-repository.js'
@@ -82,9 +84,13 @@ export const holderCredentialRoutes: FastifyPluginAsyncTypebox<{ context: AppCon
         participantId,
         resultDetail: (result: unknown) => ({ credentialId: (result as StoredCredential).id }),
       }
+      const participant = await getParticipant(db, participantId)
+      const holder = { participantId, did: participant.did }
+      // Verified before the audited transaction opens; a refusal is still audited, inside it.
+      const verified = await verifyImportedCredential(db, intake, holder, request.body.credential).catch((error: unknown) => error)
       const stored = await audited(request, db, spec, async (tx) => {
-        const participant = await getParticipant(tx, participantId)
-        return importCredential(tx, intake, { participantId, did: participant.did }, request.body.credential)
+        if (verified instanceof Error) throw verified
+        return insertCredential(tx, { participantId, credential: verified as ParsedCredential })
       })
       return reply.status(201).send(detail(stored))
     },
