@@ -3,7 +3,7 @@ import type { ParsedCredential } from '../credentials/parsed-credential.js'
 import type { DidResolver } from '../did/resolver.js'
 import { AppError } from '../errors/app-error.js'
 
-/** What verifying a credential for a holder needs from the process. */
+/** Collaborators and settings of credential verification for a holder. */
 export interface CredentialIntake {
   resolver: Pick<DidResolver, 'resolveDocument'>
   leewaySeconds: number
@@ -24,9 +24,9 @@ export interface IntakeCheck {
 const compactJws = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/
 
 /**
- * Verifies one received credential before it is stored: it must be a JWT credential whose
- * signature verifies with an `assertionMethod` key of its issuer, issued to the holder and
- * valid now, and it must match the issuer and type its delivery names.
+ * Verifies one received credential before it is stored. It must be a JWT credential whose
+ * signature verifies with an `assertionMethod` key of its issuer, issued to the holder and valid
+ * now. It must also match the issuer and type that its delivery names.
  */
 export async function verifyReceivedCredential(
   intake: CredentialIntake,

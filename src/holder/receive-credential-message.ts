@@ -16,7 +16,7 @@ export interface Holder {
   did: string
 }
 
-/** Why a message was admitted: it answers a request, or its sender is a trusted issuer. */
+/** Why a message was admitted: it matches a request, or its sender is a trusted issuer. */
 interface Admission {
   request: CredentialRequest | undefined
   trusted: TrustedIssuer | undefined
@@ -25,7 +25,7 @@ interface Admission {
 export interface ReceivedMessage {
   /** Credentials of the message as stored; a credential delivered before is returned unchanged. */
   stored: StoredCredential[]
-  /** The request the message answered, when it answered one. */
+  /** The request the message matched, if any. */
   requestId: string | undefined
 }
 
@@ -79,7 +79,7 @@ async function admit(db: Database, holder: Holder, senderDid: string, message: C
     findCredentialRequest(db, holder.participantId, message.holderPid),
     findTrustedIssuer(db, holder.participantId, senderDid),
   ])
-  // A request answers only messages from the issuer it went to; a rejected one is closed.
+  // A request admits only messages from the issuer it was sent to, and a rejected request is closed.
   const answersRequest = request !== undefined && request.issuerDid === senderDid && request.state !== 'rejected'
   if (answersRequest) return { request, trusted }
   if (trusted) return { request: undefined, trusted }

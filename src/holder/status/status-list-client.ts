@@ -129,7 +129,7 @@ export class StatusListClient {
   }
 }
 
-/** Reads a JWT body of at most `maxBytes`, whatever its content type, for issuers label it loosely. */
+/** Reads a JWT body of at most `maxBytes`, whatever its content type, because issuers label JWT lists inconsistently. */
 async function readJwtBody(url: URL, response: IncomingMessage, maxBytes: number): Promise<string> {
   const status = response.statusCode ?? 0
   if (status < 200 || status >= 300) {

@@ -20,7 +20,7 @@ export function createStatusListClient(config: Config, resolver: Pick<DidResolve
   })
 }
 
-/** The periodic status check of held credentials; undefined when STATUS_REFRESH_INTERVAL_SECONDS is 0. */
+/** Creates the periodic status check of held credentials, or undefined when STATUS_REFRESH_INTERVAL_SECONDS is 0. */
 export function createStatusRefreshTask(
   config: Config,
   db: Queryable,

@@ -86,7 +86,7 @@ export const holderCredentialRoutes: FastifyPluginAsyncTypebox<{ context: AppCon
       }
       const participant = await getParticipant(db, participantId)
       const holder = { participantId, did: participant.did }
-      // Verified before the audited transaction opens; a refusal is still audited, inside it.
+      // Verified before the audited transaction opens, and a rejected import is still audited inside it.
       const verified = await verifyImportedCredential(db, intake, holder, request.body.credential).catch((error: unknown) => error)
       const stored = await audited(request, db, spec, async (tx) => {
         if (verified instanceof Error) throw verified
@@ -174,7 +174,7 @@ export const holderCredentialRoutes: FastifyPluginAsyncTypebox<{ context: AppCon
 }
 
 function notFound(participantId: string, credentialId: string): NotFoundError {
-  return new NotFoundError('ERR_CREDENTIAL_NOT_FOUND', `participant "${participantId}" holds no credential "${credentialId}"`)
+  return new NotFoundError('ERR_CREDENTIAL_NOT_FOUND', `credential "${credentialId}" of participant "${participantId}" not found`)
 }
 
 function summary(credential: StoredCredential) {

@@ -44,8 +44,8 @@ const IssuerParams = Type.Object({
 })
 
 /**
- * Issuers whose credentials a holder accepts without having requested them. Delivery in answer
- * to the holder's own request needs no entry. Every change is audited.
+ * Issuers whose credentials a holder accepts without having requested them. Delivery for a request
+ * of the holder needs no entry. Every change is audited.
  */
 export const trustedIssuerRoutes: FastifyPluginAsyncTypebox<{ context: AppContext }> = async (app, { context }) => {
   const { db } = context

@@ -11,7 +11,7 @@ import { errorResponses } from '../../schemas.js'
 const HolderParams = Type.Object({ participantId: Type.String({ pattern: participantIdPattern }) })
 
 /**
- * The DCP Credential Offer API of a holder: an issuer tells the holder which credentials it can
+ * The DCP Credential Offer API of a holder: an issuer sends the holder the credentials it can
  * request. Offers are stored for the holder's operator to act on.
  * @see https://eclipse-dataspace-dcp.github.io/decentralized-claims-protocol/v1.0.1/#credential-offer-api
  */
