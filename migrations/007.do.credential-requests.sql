@@ -17,16 +17,21 @@ CREATE TABLE credential_requests (
   UNIQUE (participant_id, holder_pid)
 );
 
--- Credential offers received from issuers. credentials holds the CredentialObject entries as
--- received; sparse entries carry only an id.
+-- Credential offers received from issuers. credentials holds the CredentialObject entries;
+-- sparse entries, which carry only an id, are completed from the issuer's metadata in the
+-- background while completion_state is pending.
 CREATE TABLE credential_offers (
-  id              uuid PRIMARY KEY,
-  participant_id  text NOT NULL REFERENCES participants (id) ON DELETE CASCADE,
-  issuer_did      text NOT NULL,
-  credentials     jsonb NOT NULL,
-  received_at     timestamptz NOT NULL DEFAULT now()
+  id                   uuid PRIMARY KEY,
+  participant_id       text NOT NULL REFERENCES participants (id) ON DELETE CASCADE,
+  issuer_did           text NOT NULL,
+  credentials          jsonb NOT NULL,
+  completion_state     text NOT NULL DEFAULT 'pending' CHECK (completion_state IN ('pending', 'complete', 'failed')),
+  completion_attempts  integer NOT NULL DEFAULT 0,
+  completion_error     text,
+  received_at          timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX credential_offers_participant_idx ON credential_offers (participant_id, received_at DESC);
+CREATE INDEX credential_offers_pending_idx ON credential_offers (received_at) WHERE completion_state = 'pending';
 
 -- Some issuers, such as the DCP TCK 1.0.0-RC6, issue JWT credentials whose type lacks
 -- VerifiableCredential or whose sub is the credential id. An administrator may admit such

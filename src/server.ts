@@ -15,6 +15,7 @@ import { SecureTokenService } from './sts/sts-service.js'
 import { SelfIssuedTokenVerifier } from './tokens/self-issued-token-verifier.js'
 import { PeriodicTask } from './jobs/periodic-task.js'
 import { createStatusRefreshTask } from './holder/status/status-refresh-task.js'
+import { createOfferCompletionTask } from './holder/offer-completion-task.js'
 import { deleteExpiredTokenUses } from './tokens/jti-store.js'
 import { openDatabase } from './storage/open-database.js'
 
@@ -92,6 +93,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     ]
     const statusRefresh = createStatusRefreshTask(config, db, resolver, logger)
     if (statusRefresh) tasks.push(statusRefresh)
+    const offerCompletion = createOfferCompletionTask(config, db, resolver, logger)
+    if (offerCompletion) tasks.push(offerCompletion)
 
     const publicUrl = await publicApp.listen(config.publicListener)
     const internalUrl = await internalApp.listen(config.internalListener).catch(async (error: unknown) => {

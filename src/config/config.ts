@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { readDidConfig, type DidConfig } from './did-variables.js'
 import { readKeyConfig, type KeyConfig } from './key-variables.js'
+import { readOfferConfig, type OfferConfig } from './offer-variables.js'
 import { readStatusListConfig, type StatusListConfig } from './status-list-variables.js'
 import { readTokenConfig, type TokenConfig } from './token-variables.js'
 import type { ValueOfVariable } from './variable.js'
@@ -32,6 +33,7 @@ export interface Config {
   tokens: TokenConfig
   did: DidConfig
   statusLists: StatusListConfig
+  offers: OfferConfig
 }
 
 /** Raised when environment variables are missing or invalid; the message names each one. */
@@ -83,6 +85,7 @@ export function loadConfig(env: Environment = process.env): Config {
     tokens: readTokenConfig(read),
     did: readDidConfig(read, problems),
     statusLists: readStatusListConfig(read),
+    offers: readOfferConfig(read),
   }
 
   if (config.publicListener.port !== 0 && config.publicListener.port === config.internalListener.port) {

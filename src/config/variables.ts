@@ -1,6 +1,7 @@
 import { didVariables } from './did-variables.js'
 import { keyVariables } from './key-variables.js'
 import * as parse from './parsers.js'
+import { offerVariables } from './offer-variables.js'
 import { statusListVariables } from './status-list-variables.js'
 import { tokenVariables } from './token-variables.js'
 import { variable } from './variable.js'
@@ -113,6 +114,7 @@ export const variables = {
   ...tokenVariables,
   ...didVariables,
   ...statusListVariables,
+  ...offerVariables,
 } as const
 
 export type Variables = typeof variables

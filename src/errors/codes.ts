@@ -209,6 +209,10 @@ export const errorCodes = {
     status: 403,
     description: 'A DCP message names an issuer other than the DID that signed its Self-Issued ID token.',
   },
+  ERR_OFFER_COMPLETION_FAILED: {
+    status: 502,
+    description: "The issuer's metadata, needed to complete the sparse entries of a credential offer, could not be fetched or read.",
+  },
   ERR_STATUS_LIST_INVALID: {
     status: 502,
     description:

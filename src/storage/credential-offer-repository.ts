@@ -1,13 +1,19 @@
 import { randomUUID } from 'node:crypto'
 import type { Queryable } from './database.js'
 
+/** Progress of completing sparse entries: `failed` means the issuer's metadata could not be read. */
+export type OfferCompletionState = 'pending' | 'complete' | 'failed'
+
 /** A CredentialOfferMessage received from an issuer. */
 export interface StoredCredentialOffer {
   id: string
   participantId: string
   issuerDid: string
-  /** The `CredentialObject` entries as received; sparse entries carry only `id`. */
+  /** The `CredentialObject` entries, completed from the issuer's metadata where that succeeded. */
   credentials: Record<string, unknown>[]
+  completionState: OfferCompletionState
+  completionAttempts: number
+  completionError: string | null
   receivedAt: Date
 }
 
@@ -16,19 +22,22 @@ interface OfferRow extends Record<string, unknown> {
   participant_id: string
   issuer_did: string
   credentials: Record<string, unknown>[]
+  completion_state: OfferCompletionState
+  completion_attempts: number
+  completion_error: string | null
   received_at: Date
 }
 
-const columns = 'id, participant_id, issuer_did, credentials, received_at'
+const columns = 'id, participant_id, issuer_did, credentials, completion_state, completion_attempts, completion_error, received_at'
 
 export async function insertCredentialOffer(
   db: Queryable,
-  input: { participantId: string; issuerDid: string; credentials: Record<string, unknown>[] },
+  input: { participantId: string; issuerDid: string; credentials: Record<string, unknown>[]; completionState: OfferCompletionState },
 ): Promise<StoredCredentialOffer> {
   const result = await db.query<OfferRow>(
-    `INSERT INTO credential_offers (id, participant_id, issuer_did, credentials) VALUES ($1, $2, $3, $4::jsonb)
-     RETURNING ${columns}`,
-    [randomUUID(), input.participantId, input.issuerDid, JSON.stringify(input.credentials)],
+    `INSERT INTO credential_offers (id, participant_id, issuer_did, credentials, completion_state)
+     VALUES ($1, $2, $3, $4::jsonb, $5) RETURNING ${columns}`,
+    [randomUUID(), input.participantId, input.issuerDid, JSON.stringify(input.credentials), input.completionState],
   )
   return toOffer(result.rows[0]!)
 }
@@ -53,12 +62,38 @@ export async function listCredentialOffers(
   return result.rows.map(toOffer)
 }
 
+/** Lists offers whose sparse entries wait for completion, oldest first. */
+export async function listPendingOffers(db: Queryable, limit: number): Promise<StoredCredentialOffer[]> {
+  const result = await db.query<OfferRow>(
+    `SELECT ${columns} FROM credential_offers WHERE completion_state = 'pending' ORDER BY received_at, id LIMIT $1`,
+    [limit],
+  )
+  return result.rows.map(toOffer)
+}
+
+/** Records one completion attempt: the entries it produced, its outcome and the error if it failed. */
+export async function recordOfferCompletion(
+  db: Queryable,
+  id: string,
+  update: { credentials: Record<string, unknown>[]; state: OfferCompletionState; error: string | null },
+): Promise<void> {
+  await db.query(
+    `UPDATE credential_offers
+     SET credentials = $2::jsonb, completion_state = $3, completion_error = $4, completion_attempts = completion_attempts + 1
+     WHERE id = $1`,
+    [id, JSON.stringify(update.credentials), update.state, update.error],
+  )
+}
+
 function toOffer(row: OfferRow): StoredCredentialOffer {
   return {
     id: row.id,
     participantId: row.participant_id,
     issuerDid: row.issuer_did,
     credentials: row.credentials,
+    completionState: row.completion_state,
+    completionAttempts: row.completion_attempts,
+    completionError: row.completion_error,
     receivedAt: row.received_at,
   }
 }

@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto'
 import t from 'tap'
 import type { JWTPayload } from 'jose'
 import { dcpContextV1 } from '../../src/dcp/context.js'
+import { completePendingOffers } from '../../src/holder/offer-completion.js'
+import { offerCompletionOptions } from '../../src/holder/offer-completion-task.js'
+import { createLogger } from '../../src/observability/logger.js'
 import { createParticipant } from '../helpers/admin.js'
 import { createTestDatabase, databaseKinds } from '../helpers/databases.js'
 import { startLoopbackParties } from '../helpers/dcp-parties.js'
@@ -118,6 +121,57 @@ for (const kind of databaseKinds) {
       const ids = [...first.json().items, ...rest.json().items].map((offer: { id: string }) => offer.id)
       t.equal(new Set(ids).size, ids.length, 'no offer appears twice')
       t.equal(ids.length, 3)
+    })
+  })
+}
+
+for (const kind of databaseKinds) {
+  t.test(`sparse offer completion (${kind})`, async (t) => {
+    const parties = await startLoopbackParties(t)
+    const issuer = await parties.add('issuer')
+    const silent = await parties.add('silent')
+    issuer.document.service = [{ id: `${issuer.did}#issuer-service`, type: 'IssuerService', serviceEndpoint: `http://${parties.host}/api/issuance/` }]
+    const membership = { id: 'membership-id', type: 'CredentialObject', credentialType: 'MembershipCredential', profile: 'vc11-sl2021/jwt', offerReason: 'issuance' }
+    parties.serve('/api/issuance/metadata', () => ({
+      status: 200,
+      contentType: 'application/json',
+      body: JSON.stringify({ '@context': [dcpContextV1], type: 'IssuerMetadata', issuer: issuer.did, credentialsSupported: [membership] }),
+    }))
+    const db = await createTestDatabase(t, kind)
+    const server = await startTestServer(t, { db, env: { DID_WEB_HTTP_HOSTS: parties.host, OFFER_COMPLETION_INTERVAL_SECONDS: '0' } })
+    await createParticipant(server.internalApp, { id: 'holder', did: holderDid })
+    const options = offerCompletionOptions(server.context.config, db, server.context.resolver, createLogger('silent'))
+    const send = async (party: typeof issuer, credentials: object[]) => {
+      const token = await party.sign(selfIssuedClaims(party.did, holderDid))
+      const response = await server.publicApp.inject({ method: 'POST', url: '/p/holder/cs/offers', headers: { authorization: `Bearer ${token}` }, payload: tckOffer(party.did, credentials) })
+      t.equal(response.statusCode, 200, response.body)
+    }
+    const offersOf = async (issuerDid: string) =>
+      (await adminRequest(server.internalApp, 'GET', `/v1/participants/holder/offers?issuerDid=${encodeURIComponent(issuerDid)}`)).json().items
+
+    t.test('sparse entries are filled from metadata', async (t) => {
+      await send(issuer, [{ id: 'membership-id' }, { id: 'unknown-id' }])
+      t.equal((await offersOf(issuer.did))[0].completionState, 'pending')
+      await completePendingOffers(options, 10)
+      const [offer] = await offersOf(issuer.did)
+      t.equal(offer.completionState, 'complete')
+      t.same(offer.credentials, [membership, { id: 'unknown-id' }])
+    })
+
+    t.test('full entries need no completion', async (t) => {
+      await send(issuer, [membership])
+      t.equal((await offersOf(issuer.did))[0].completionState, 'complete')
+    })
+
+    t.test('issuer without metadata fails after three attempts', async (t) => {
+      await send(silent, [{ id: 'x' }])
+      for (const expected of ['pending', 'pending', 'failed']) {
+        await completePendingOffers(options, 10)
+        const [offer] = await offersOf(silent.did)
+        t.equal(offer.completionState, expected)
+        t.match(offer.completionError, /has no IssuerService entry/)
+      }
+      t.equal(await completePendingOffers(options, 10), 0, 'failed offers are not retried')
     })
   })
 }

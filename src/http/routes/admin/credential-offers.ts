@@ -11,8 +11,10 @@ const OfferSchema = Type.Object({
   id: Type.String(),
   issuerDid: Type.String(),
   credentials: Type.Array(Type.Object({}, { additionalProperties: true }), {
-    description: 'The CredentialObject entries as the issuer sent them.',
+    description: 'The CredentialObject entries, with sparse ones completed from the issuer metadata where it lists their id.',
   }),
+  completionState: Type.String({ description: 'pending while sparse entries wait for the issuer metadata, then complete, or failed when the metadata could not be read.' }),
+  completionError: Type.Union([Type.String(), Type.Null()], { description: 'Why the last completion attempt failed.' }),
   receivedAt: Type.String({ format: 'date-time' }),
 })
 
@@ -56,6 +58,8 @@ export const credentialOfferRoutes: FastifyPluginAsyncTypebox<{ context: AppCont
         id: offer.id,
         issuerDid: offer.issuerDid,
         credentials: offer.credentials,
+        completionState: offer.completionState,
+        completionError: offer.completionError,
         receivedAt: offer.receivedAt.toISOString(),
       }))
       return { items, next: offers.length === limit ? offers[offers.length - 1]!.id : null }

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { CredentialOfferMessageBody, interpretCredentialOffer } from '../../../dcp/credential-offer-message.js'
 import { AppError } from '../../../errors/app-error.js'
+import { isSparseEntry } from '../../../holder/offer-completion.js'
 import { participantIdPattern } from '../../../participants/participant.js'
 import { insertCredentialOffer } from '../../../storage/credential-offer-repository.js'
 import type { AppContext } from '../../context.js'
@@ -40,12 +41,13 @@ export const offerRoutes: FastifyPluginAsyncTypebox<{ context: AppContext }> = a
           `the offer names issuer ${JSON.stringify(offer.issuer)} but is signed by ${JSON.stringify(token.issuer)}`,
         )
       }
-      // TODO: complete sparse {id} entries from the credentialsSupported of the issuer's metadata
-      // in the background; until then they are stored as received.
+      // Sparse {id} entries are completed from the issuer's metadata by a background task, so
+      // the issuer gets its response without waiting for its own metadata endpoint.
       const stored = await insertCredentialOffer(context.db, {
         participantId: participant.id,
         issuerDid: offer.issuer,
         credentials: offer.credentials,
+        completionState: offer.credentials.some(isSparseEntry) ? 'pending' : 'complete',
       })
       request.log.info({ participantId, issuer: offer.issuer, offerId: stored.id, entries: offer.credentials.length }, 'credential offer received')
       return reply.status(200).send(null)
