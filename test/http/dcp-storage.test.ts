@@ -259,6 +259,29 @@ for (const kind of databaseKinds) {
       t.equal(response.json().error, 'ERR_DCP_MESSAGE_INVALID')
     })
 
+    t.test('ISSUED message without credentials is rejected', async (t) => {
+      await trust(server.internalApp, issuer.did, {})
+      const response = await post(server, await token(), await message(issuer, 'unsolicited-4', []))
+      t.equal(response.statusCode, 400)
+      t.equal(response.json().error, 'ERR_DCP_MESSAGE_INVALID')
+      t.equal(response.json().message, 'an ISSUED "CredentialMessage" must have at least one entry in "credentials"')
+    })
+
+    t.test('message without type is rejected', async (t) => {
+      const body: Record<string, unknown> = await message(issuer, 'unsolicited-5')
+      delete body.type
+      const response = await post(server, await token(), body)
+      t.equal(response.statusCode, 400)
+      t.equal(response.json().message, 'missing "type": expected "CredentialMessage"')
+    })
+
+    t.test('unknown container format is rejected', async (t) => {
+      const body = await message(issuer, 'unsolicited-6')
+      const response = await post(server, await token(), { ...body, credentials: [{ ...body.credentials[0], format: 'ldp_vc' }] })
+      t.equal(response.statusCode, 400)
+      t.equal(response.json().error, 'ERR_REQUEST_INVALID')
+    })
+
     t.test('unknown participant is 404', async (t) => {
       const response = await server.publicApp.inject({ method: 'POST', url: '/p/nobody/cs/credentials', payload: {} })
       t.equal(response.statusCode, 404)
