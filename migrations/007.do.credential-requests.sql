@@ -28,6 +28,8 @@ CREATE TABLE credential_offers (
   completion_state     text NOT NULL DEFAULT 'pending' CHECK (completion_state IN ('pending', 'complete', 'failed')),
   completion_attempts  integer NOT NULL DEFAULT 0,
   completion_error     text,
+  -- A replica that claims an offer for completion sets this, so no other replica takes it meanwhile.
+  completion_claimed_until timestamptz,
   received_at          timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX credential_offers_participant_idx ON credential_offers (participant_id, received_at DESC);

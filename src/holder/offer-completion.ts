@@ -4,11 +4,17 @@ import type { DidResolver } from '../did/resolver.js'
 import { AppError } from '../errors/app-error.js'
 import type { Logger } from '../observability/logger.js'
 import {
-  listPendingOffers,
+  claimPendingOffers,
   recordOfferCompletion,
   type StoredCredentialOffer,
 } from '../storage/credential-offer-repository.js'
 import type { Queryable } from '../storage/database.js'
+
+/**
+ * Time a claimed offer is reserved for one replica: longer than its two fetches (the DID
+ * document and the metadata) may take, each at most DID_RESOLVE_TIMEOUT_MS, which is capped at 60 s.
+ */
+const claimSeconds = 180
 
 export interface OfferCompletionOptions {
   db: Queryable
@@ -33,9 +39,15 @@ export function isSparseEntry(entry: Record<string, unknown>): boolean {
  * @see https://eclipse-dataspace-dcp.github.io/decentralized-claims-protocol/v1.0.1/#credential-offer-api
  */
 export async function completePendingOffers(options: OfferCompletionOptions, batchSize: number): Promise<number> {
-  const offers = await listPendingOffers(options.db, batchSize)
-  for (const offer of offers) await completeOffer(options, offer)
-  return offers.length
+  // One claim per offer, so that a claim is never held while earlier offers are processed.
+  const tried: string[] = []
+  while (tried.length < batchSize) {
+    const [offer] = await claimPendingOffers(options.db, { limit: 1, claimSeconds, excludeIds: tried })
+    if (!offer) break
+    tried.push(offer.id)
+    await completeOffer(options, offer)
+  }
+  return tried.length
 }
 
 async function completeOffer(options: OfferCompletionOptions, offer: StoredCredentialOffer): Promise<void> {
@@ -47,7 +59,8 @@ async function completeOffer(options: OfferCompletionOptions, offer: StoredCrede
     await recordOfferCompletion(db, offer.id, { credentials, state: 'complete', error: null })
     if (missing.length > 0) logger.info({ offerId: offer.id, issuer: offer.issuerDid, missing }, 'offered credential ids not found in issuer metadata')
   } catch (error) {
-    const lastAttempt = offer.completionAttempts + 1 >= options.maxAttempts
+    // The claim already counted this attempt.
+    const lastAttempt = offer.completionAttempts >= options.maxAttempts
     const message = error instanceof AppError ? error.message : 'unexpected failure'
     await recordOfferCompletion(db, offer.id, { credentials: offer.credentials, state: lastAttempt ? 'failed' : 'pending', error: message })
     logger.warn({ err: error, offerId: offer.id, issuer: offer.issuerDid, lastAttempt }, lastAttempt ? 'offer completion failed; giving up' : 'offer completion failed; retrying at the next interval')

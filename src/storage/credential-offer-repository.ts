@@ -62,16 +62,33 @@ export async function listCredentialOffers(
   return result.rows.map(toOffer)
 }
 
-/** Lists offers whose sparse entries wait for completion, oldest first. */
-export async function listPendingOffers(db: Queryable, limit: number): Promise<StoredCredentialOffer[]> {
+/**
+ * Claims up to `limit` pending offers, oldest first, for `claimSeconds` and counts the attempt.
+ * Rows locked or claimed by another replica are skipped, so replicas sharing the database never
+ * complete one offer twice at once. `excludeIds` leaves out offers already tried in this run.
+ */
+export async function claimPendingOffers(
+  db: Queryable,
+  claim: { limit: number; claimSeconds: number; excludeIds: readonly string[] },
+): Promise<StoredCredentialOffer[]> {
   const result = await db.query<OfferRow>(
-    `SELECT ${columns} FROM credential_offers WHERE completion_state = 'pending' ORDER BY received_at, id LIMIT $1`,
-    [limit],
+    `UPDATE credential_offers
+     SET completion_attempts = completion_attempts + 1,
+         completion_claimed_until = now() + make_interval(secs => $2)
+     WHERE id IN (
+       SELECT id FROM credential_offers
+       WHERE completion_state = 'pending' AND (completion_claimed_until IS NULL OR completion_claimed_until < now())
+         AND NOT (id = ANY ($3::uuid[]))
+       ORDER BY received_at, id LIMIT $1
+       FOR UPDATE SKIP LOCKED)
+     RETURNING ${columns}`,
+    [claim.limit, claim.claimSeconds, claim.excludeIds],
   )
-  return result.rows.map(toOffer)
+  // UPDATE ... RETURNING keeps no order, so the oldest-first order is restored here.
+  return result.rows.map(toOffer).sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime())
 }
 
-/** Records one completion attempt: the entries it produced, its outcome and the error if it failed. */
+/** Records the outcome of a claimed attempt: the entries it produced and the error if it failed. */
 export async function recordOfferCompletion(
   db: Queryable,
   id: string,
@@ -79,7 +96,7 @@ export async function recordOfferCompletion(
 ): Promise<void> {
   await db.query(
     `UPDATE credential_offers
-     SET credentials = $2::jsonb, completion_state = $3, completion_error = $4, completion_attempts = completion_attempts + 1
+     SET credentials = $2::jsonb, completion_state = $3, completion_error = $4, completion_claimed_until = NULL
      WHERE id = $1`,
     [id, JSON.stringify(update.credentials), update.state, update.error],
   )

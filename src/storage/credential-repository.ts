@@ -151,14 +151,20 @@ export async function deleteCredential(db: Queryable, participantId: string, id:
 }
 
 /**
- * Lists credentials with status entries whose state a status list can still change, least
- * recently checked first: revoked is final, and expired credentials are never presented.
+ * Claims credentials with status entries whose state a status list can still change, least
+ * recently checked first. Revoked is final, and expired credentials are never presented, so
+ * neither is checked. Claiming sets `state_checked_at`, and locked rows are skipped, so replicas
+ * sharing the database check different credentials.
  */
-export async function listCredentialsForStatusCheck(db: Queryable, now: Date, limit: number): Promise<StoredCredential[]> {
+export async function claimCredentialsForStatusCheck(db: Queryable, now: Date, limit: number): Promise<StoredCredential[]> {
   const result = await db.query<CredentialRow>(
-    `SELECT ${columns} FROM holder_credentials
-     WHERE state <> 'revoked' AND jsonb_array_length(status_entries) > 0 AND (valid_until IS NULL OR valid_until > $1)
-     ORDER BY state_checked_at NULLS FIRST, id LIMIT $2`,
+    `UPDATE holder_credentials SET state_checked_at = $1
+     WHERE id IN (
+       SELECT id FROM holder_credentials
+       WHERE state <> 'revoked' AND jsonb_array_length(status_entries) > 0 AND (valid_until IS NULL OR valid_until > $1)
+       ORDER BY state_checked_at NULLS FIRST, id LIMIT $2
+       FOR UPDATE SKIP LOCKED)
+     RETURNING ${columns}`,
     [now, limit],
   )
   return result.rows.map(toCredential)

@@ -1,7 +1,7 @@
 import { AppError } from '../../errors/app-error.js'
 import type { Logger } from '../../observability/logger.js'
 import {
-  listCredentialsForStatusCheck,
+  claimCredentialsForStatusCheck,
   setCredentialState,
   type StoredCredential,
   type StoredCredentialState,
@@ -29,7 +29,7 @@ export async function refreshCredentialStates(
   logger: Logger,
   options: { batchSize: number; now?: Date },
 ): Promise<RefreshSummary> {
-  const credentials = await listCredentialsForStatusCheck(db, options.now ?? new Date(), options.batchSize)
+  const credentials = await claimCredentialsForStatusCheck(db, options.now ?? new Date(), options.batchSize)
   const summary: RefreshSummary = { checked: 0, changed: 0, failed: 0 }
   for (const credential of credentials) {
     try {
