@@ -19,6 +19,8 @@ import { OwnVerificationKeys } from './tokens/own-verification-keys.js'
 import { SecureTokenService } from './sts/sts-service.js'
 import { SelfIssuedTokenVerifier } from './tokens/self-issued-token-verifier.js'
 import { PeriodicTask } from './jobs/periodic-task.js'
+import { createStatusRefreshTask } from './holder/status/status-refresh-task.js'
+import { createOfferCompletionTask } from './holder/offer-completion-task.js'
 import { deleteExpiredTokenUses } from './tokens/jti-store.js'
 import { openDatabase } from './storage/open-database.js'
 import { createIssuerServices, issuerTasks } from './issuer/issuer-services.js'
@@ -108,6 +110,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       }),
       ...issuerTasks(context.issuer, config, db, logger),
     ]
+    const statusRefresh = createStatusRefreshTask(config, db, resolver, logger)
+    if (statusRefresh) tasks.push(statusRefresh)
+    const offerCompletion = createOfferCompletionTask(config, db, resolver, logger)
+    if (offerCompletion) tasks.push(offerCompletion)
 
     const publicUrl = await publicApp.listen(config.publicListener)
     const internalUrl = await internalApp.listen(config.internalListener).catch(async (error: unknown) => {

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs'
 import { readDidConfig, type DidConfig } from './did-variables.js'
 import { readIssuerConfig, type IssuerConfig } from './issuer-variables.js'
 import { readKeyConfig, type KeyConfig } from './key-variables.js'
+import { readOfferConfig, type OfferConfig } from './offer-variables.js'
+import { readStatusListConfig, type StatusListConfig } from './status-list-variables.js'
 import { readTokenConfig, type TokenConfig } from './token-variables.js'
 import type { ValueOfVariable } from './variable.js'
 import { variables, type VariableName, type Variables } from './variables.js'
@@ -34,6 +36,8 @@ export interface Config {
   tokens: TokenConfig
   did: DidConfig
   issuer: IssuerConfig
+  statusLists: StatusListConfig
+  offers: OfferConfig
 }
 
 /** Raised when environment variables are missing or invalid; the message names each one. */
@@ -86,6 +90,8 @@ export function loadConfig(env: Environment = process.env): Config {
     tokens: readTokenConfig(read),
     did: readDidConfig(read, problems),
     issuer: readIssuerConfig(read, problems),
+    statusLists: readStatusListConfig(read),
+    offers: readOfferConfig(read),
   }
 
   if (config.publicListener.port !== 0 && config.publicListener.port === config.internalListener.port) {

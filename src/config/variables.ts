@@ -2,6 +2,8 @@ import { didVariables } from './did-variables.js'
 import { issuerVariables } from './issuer-variables.js'
 import { keyVariables } from './key-variables.js'
 import * as parse from './parsers.js'
+import { offerVariables } from './offer-variables.js'
+import { statusListVariables } from './status-list-variables.js'
 import { tokenVariables } from './token-variables.js'
 import { variable } from './variable.js'
 
@@ -119,6 +121,8 @@ export const variables = {
   ...tokenVariables,
   ...didVariables,
   ...issuerVariables,
+  ...statusListVariables,
+  ...offerVariables,
 } as const
 
 export type Variables = typeof variables

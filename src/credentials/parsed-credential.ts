@@ -23,13 +23,21 @@ export interface ParsedCredential {
   payload: JWTPayload
 }
 
+export interface ParseOptions {
+  /**
+   * Accepts a `type` without `VerifiableCredential`, which the VC data model requires. Only for
+   * issuers an administrator admitted with relaxed checks.
+   */
+  allowMissingBaseType?: boolean
+}
+
 /**
  * Decodes a JWT credential without verifying it: VC 1.1 with a `vc` claim (`vc11-sl2021/jwt`),
  * or VC 2.0 whose payload is the credential (`vc20-bssl/jwt`, enveloped proof).
  * @see https://www.w3.org/TR/vc-data-model/#jwt-encoding
  * @see https://www.w3.org/TR/vc-jose-cose/#securing-with-jose
  */
-export function parseJwtCredential(raw: string): ParsedCredential {
+export function parseJwtCredential(raw: string, options: ParseOptions = {}): ParsedCredential {
   let header: ReturnType<typeof decodeProtectedHeader>
   let payload: JWTPayload
   try {
@@ -45,7 +53,7 @@ export function parseJwtCredential(raw: string): ParsedCredential {
   const types = typesOf(document)
   const issuer = issuerOf(document) ?? (typeof payload.iss === 'string' ? payload.iss : undefined)
   if (!issuer) throw invalid('the credential has no issuer')
-  if (!types.includes('VerifiableCredential')) throw invalid('the credential "type" does not contain "VerifiableCredential"')
+  if (!options.allowMissingBaseType && !types.includes('VerifiableCredential')) throw invalid('the credential "type" does not contain "VerifiableCredential"')
 
   return {
     profile: isV11 ? 'vc11-sl2021/jwt' : 'vc20-bssl/jwt',

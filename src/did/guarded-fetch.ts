@@ -22,7 +22,12 @@ export interface GuardedFetchOptions {
    * private authority or a test server. Certificates are always verified.
    */
   ca?: string | Buffer | ReadonlyArray<string | Buffer>
+  /** `Accept` header; DID document types when absent. */
+  accept?: string
 }
+
+/** Reads the final response of a guarded fetch, enforcing `maxBytes` while the body streams in. */
+export type BodyReader<T> = (url: URL, response: IncomingMessage, maxBytes: number) => Promise<T>
 
 const redirectStatuses = new Set([301, 302, 303, 307, 308])
 
@@ -34,10 +39,19 @@ const redirectStatuses = new Set([301, 302, 303, 307, 308])
  * failure.
  */
 export async function guardedFetchJson(url: URL, options: GuardedFetchOptions): Promise<JsonResponse> {
+  return guardedFetch(url, options, readJsonBody)
+}
+
+/**
+ * Fetches a resource with the same address, redirect, time and size rules as
+ * {@link guardedFetchJson}, and reads the body with `readBody`, such as a status list credential
+ * served as a JWT.
+ */
+export async function guardedFetch<T>(url: URL, options: GuardedFetchOptions, readBody: BodyReader<T>): Promise<T> {
   const controller = new AbortController()
   const timer = setTimeout(() => controller.abort(), options.timeoutMs)
   try {
-    return await followRedirects(url, options, controller.signal)
+    return await followRedirects(url, options, controller.signal, readBody)
   } catch (error) {
     if (controller.signal.aborted) {
       throw new DidError(
@@ -52,7 +66,12 @@ export async function guardedFetchJson(url: URL, options: GuardedFetchOptions): 
   }
 }
 
-async function followRedirects(start: URL, options: GuardedFetchOptions, signal: AbortSignal): Promise<JsonResponse> {
+async function followRedirects<T>(
+  start: URL,
+  options: GuardedFetchOptions,
+  signal: AbortSignal,
+  readBody: BodyReader<T>,
+): Promise<T> {
   let url = start
   for (let redirects = 0; ; redirects += 1) {
     const port = checkScheme(url, options.allowList)
@@ -62,7 +81,7 @@ async function followRedirects(start: URL, options: GuardedFetchOptions, signal:
 
     const location = response.headers.location
     if (!redirectStatuses.has(response.statusCode ?? 0) || location === undefined) {
-      return await readJsonBody(url, response, options.maxBytes)
+      return await readBody(url, response, options.maxBytes)
     }
     response.destroy()
     if (redirects >= options.maxRedirects) {
@@ -119,7 +138,7 @@ function sendRequest(
     port,
     path: `${url.pathname}${url.search}`,
     method: 'GET',
-    headers: { accept: 'application/did+json, application/did+ld+json, application/json;q=0.9' },
+    headers: { accept: options.accept ?? 'application/did+json, application/did+ld+json, application/json;q=0.9' },
     lookup: pinnedLookup(addresses),
     // A fresh agent per request: no pooled socket outlives the address check it was opened after.
     agent: false,

@@ -35,7 +35,10 @@ export class NotFoundError extends AppError {
       | 'ERR_ISSUER_REQUEST_NOT_FOUND'
       | 'ERR_ISSUER_DELIVERY_NOT_FOUND'
       | 'ERR_ISSUER_CREDENTIAL_NOT_FOUND'
-      | 'ERR_STATUS_LIST_NOT_FOUND',
+      | 'ERR_STATUS_LIST_NOT_FOUND'
+      | 'ERR_CREDENTIAL_NOT_FOUND'
+      | 'ERR_TRUSTED_ISSUER_NOT_FOUND'
+      | 'ERR_VERIFIER_POLICY_NOT_FOUND',
     message: string,
   ) {
     super(code, message)

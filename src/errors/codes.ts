@@ -180,6 +180,44 @@ export const errorCodes = {
     description:
       'A credential could not be accepted: malformed, signed by a key its issuer does not publish under assertionMethod, issued to another holder, expired or not yet valid.',
   },
+  ERR_CREDENTIAL_FORMAT_UNSUPPORTED: {
+    status: 400,
+    description: 'A delivered or imported credential is not a compact JWS; JSON-LD credentials with embedded proofs are not verified.',
+  },
+  ERR_CREDENTIAL_MESSAGE_UNSOLICITED: {
+    status: 403,
+    description:
+      'A CredentialMessage answers no open request of the holder to its sender, and the holder does not trust the sender for unsolicited delivery.',
+  },
+  ERR_CREDENTIAL_TYPE_NOT_TRUSTED: {
+    status: 403,
+    description: 'The holder trusts the sender for unsolicited delivery, but not for credentials of this type.',
+  },
+  ERR_CREDENTIAL_NOT_FOUND: {
+    status: 404,
+    description: 'The participant holds no credential with this id.',
+  },
+  ERR_TRUSTED_ISSUER_NOT_FOUND: {
+    status: 404,
+    description: 'The participant has no trusted issuer entry for this DID.',
+  },
+  ERR_VERIFIER_POLICY_NOT_FOUND: {
+    status: 404,
+    description: 'The participant has no access rules for this verifier DID.',
+  },
+  ERR_DCP_SENDER_MISMATCH: {
+    status: 403,
+    description: 'A DCP message names an issuer other than the DID that signed its Self-Issued ID token.',
+  },
+  ERR_OFFER_COMPLETION_FAILED: {
+    status: 502,
+    description: "The issuer's metadata, needed to complete the sparse entries of a credential offer, could not be fetched or read.",
+  },
+  ERR_STATUS_LIST_INVALID: {
+    status: 502,
+    description:
+      'A status list credential could not be fetched, verified or decoded, so the state of the credentials that use it is left unchanged.',
+  },
   ERR_KEY_NOT_FOUND: {
     status: 404,
     description: 'The participant has no signing key with this id.',

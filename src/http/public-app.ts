@@ -9,6 +9,8 @@ import { didDocumentRoutes } from './routes/did-documents.js'
 import { bpnDirectoryRoutes } from './routes/dcp/bpn-directory.js'
 import { issuerServiceRoutes } from './routes/dcp/issuer-service.js'
 import { statusListRoutes } from './routes/dcp/status-lists.js'
+import { offerRoutes } from './routes/dcp/offers.js'
+import { storageRoutes } from './routes/dcp/storage.js'
 
 /**
  * Builds the public listener: DID documents and the DCP endpoints, the only listener an ingress
@@ -36,5 +38,7 @@ export async function buildPublicApp(context: AppContext): Promise<FastifyInstan
   await app.register(issuerServiceRoutes, { context })
   await app.register(statusListRoutes, { context })
   await app.register(bpnDirectoryRoutes, { context })
+  await app.register(storageRoutes, { context })
+  await app.register(offerRoutes, { context })
   return app
 }

@@ -32,8 +32,12 @@ export interface CredentialFilter {
   issuerDid?: string
   state?: StoredCredentialState
   limit: number
-  /** `receivedAt`/id position after which the page starts, from the previous page. */
-  before?: Date
+  /**
+   * Id of the last credential of the previous page. The page continues after that row's
+   * (`receivedAt`, id) position, read in SQL: the credentials of one message share `receivedAt`,
+   * and JavaScript dates drop its microseconds.
+   */
+  afterId?: string
 }
 
 interface CredentialRow extends Record<string, unknown> {
@@ -121,10 +125,13 @@ export async function listCredentials(db: Queryable, filter: CredentialFilter): 
   if (filter.type) conditions.push(`$${params.push(filter.type)} = ANY (types)`)
   if (filter.issuerDid) conditions.push(`issuer_did = $${params.push(filter.issuerDid)}`)
   if (filter.state) conditions.push(`state = $${params.push(filter.state)}`)
-  if (filter.before) conditions.push(`received_at < $${params.push(filter.before)}`)
+  if (filter.afterId) {
+    const id = `$${params.push(filter.afterId)}`
+    conditions.push(`(received_at, id) < (SELECT received_at, id FROM holder_credentials WHERE id = ${id})`)
+  }
   const result = await db.query<CredentialRow>(
     `SELECT ${columns} FROM holder_credentials WHERE ${conditions.join(' AND ')}
-     ORDER BY received_at DESC, id LIMIT $${params.push(filter.limit)}`,
+     ORDER BY received_at DESC, id DESC LIMIT $${params.push(filter.limit)}`,
     params,
   )
   return result.rows.map(toCredential)
@@ -141,6 +148,26 @@ export async function findCredential(db: Queryable, participantId: string, id: s
 export async function deleteCredential(db: Queryable, participantId: string, id: string): Promise<boolean> {
   const result = await db.query('DELETE FROM holder_credentials WHERE participant_id = $1 AND id = $2', [participantId, id])
   return result.rowCount === 1
+}
+
+/**
+ * Claims credentials with status entries whose state a status list can still change, least
+ * recently checked first. Revoked is final, and expired credentials are never presented, so
+ * neither is checked. Claiming sets `state_checked_at`, and locked rows are skipped, so replicas
+ * sharing the database check different credentials.
+ */
+export async function claimCredentialsForStatusCheck(db: Queryable, now: Date, limit: number): Promise<StoredCredential[]> {
+  const result = await db.query<CredentialRow>(
+    `UPDATE holder_credentials SET state_checked_at = $1
+     WHERE id IN (
+       SELECT id FROM holder_credentials
+       WHERE state <> 'revoked' AND jsonb_array_length(status_entries) > 0 AND (valid_until IS NULL OR valid_until > $1)
+       ORDER BY state_checked_at NULLS FIRST, id LIMIT $2
+       FOR UPDATE SKIP LOCKED)
+     RETURNING ${columns}`,
+    [now, limit],
+  )
+  return result.rows.map(toCredential)
 }
 
 export async function setCredentialState(db: Queryable, id: string, state: StoredCredentialState): Promise<void> {

@@ -1,0 +1,62 @@
+import { verifyJwtCredential } from '../credentials/verify-jwt-credential.js'
+import type { ParsedCredential } from '../credentials/parsed-credential.js'
+import type { DidResolver } from '../did/resolver.js'
+import { AppError } from '../errors/app-error.js'
+
+/** Collaborators and settings of credential verification for a holder. */
+export interface CredentialIntake {
+  resolver: Pick<DidResolver, 'resolveDocument'>
+  leewaySeconds: number
+  /** Current time in milliseconds. */
+  now?: () => number
+}
+
+export interface IntakeCheck {
+  holderDid: string
+  /** The issuer is admitted with relaxed VC data model checks; see `TrustedIssuer`. */
+  relaxedDataModel: boolean
+  /** DID that must have issued the credential, such as the sender of a CredentialMessage. */
+  expectedIssuer?: string
+  /** `credentialType` of the container, which the credential's `type` must contain. */
+  expectedType?: string
+}
+
+const compactJws = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/
+
+/**
+ * Verifies one received credential before it is stored. It must be a JWT credential whose
+ * signature verifies with an `assertionMethod` key of its issuer, issued to the holder and valid
+ * now. It must also match the issuer and type that its delivery names.
+ */
+export async function verifyReceivedCredential(
+  intake: CredentialIntake,
+  payload: string,
+  check: IntakeCheck,
+): Promise<ParsedCredential> {
+  if (!compactJws.test(payload)) {
+    throw new AppError(
+      'ERR_CREDENTIAL_FORMAT_UNSUPPORTED',
+      'the credential is not a compact JWS; only JWT credentials (vc11-sl2021/jwt, vc20-bssl/jwt) are verified and stored',
+    )
+  }
+  const credential = await verifyJwtCredential(intake.resolver, payload, {
+    holderDid: check.holderDid,
+    nowMs: intake.now?.() ?? Date.now(),
+    leewaySeconds: intake.leewaySeconds,
+    relaxedDataModel: check.relaxedDataModel,
+  })
+
+  if (check.expectedIssuer !== undefined && credential.issuer !== check.expectedIssuer) {
+    throw new AppError(
+      'ERR_CREDENTIAL_INVALID',
+      `the credential is issued by ${JSON.stringify(credential.issuer)} but delivered by ${JSON.stringify(check.expectedIssuer)}`,
+    )
+  }
+  if (check.expectedType !== undefined && !credential.types.includes(check.expectedType)) {
+    throw new AppError(
+      'ERR_CREDENTIAL_INVALID',
+      `the credential "type" ${JSON.stringify(credential.types)} does not contain its "credentialType" ${JSON.stringify(check.expectedType)}`,
+    )
+  }
+  return credential
+}
