@@ -1,13 +1,16 @@
 import { contextFor } from '../dcp/context.js'
 import { interpretPresentationQuery, type PresentationQueryMessageBody } from '../dcp/presentation-query.js'
+import type { Scope } from '../dcp/scope.js'
 import type { KeyManager } from '../keys/key-manager.js'
 import type { Participant } from '../participants/participant.js'
 import type { Queryable } from '../storage/database.js'
 import { listPresentableCredentials } from '../storage/credential-repository.js'
+import { listVerifierRules } from '../storage/verifier-access-repository.js'
 import { verifyAccessToken } from '../tokens/access-token.js'
 import type { OwnVerificationKeys } from '../tokens/own-verification-keys.js'
 import type { VerifiedSelfIssuedToken } from '../tokens/self-issued-token-verifier.js'
 import { grantedScopes, selectCredentials } from './credential-selection.js'
+import { typeAllowedByRules } from './verifier-access-policy.js'
 import { signPresentations } from './presentation-signer.js'
 
 /** @see https://eclipse-dataspace-dcp.github.io/decentralized-claims-protocol/v1.0.1/#presentation-response-message */
@@ -51,7 +54,7 @@ export class PresentationService {
     caller: VerifiedSelfIssuedToken,
     body: PresentationQueryMessageBody,
   ): Promise<PresentationOutcome> {
-    const { db, keyManager, ownKeys, leewaySeconds, presentationTtlSeconds } = this.#options
+    const { keyManager, ownKeys, leewaySeconds, presentationTtlSeconds } = this.#options
     const nowMs = (this.#options.now ?? Date.now)()
     const nowSeconds = Math.floor(nowMs / 1000)
 
@@ -65,7 +68,7 @@ export class PresentationService {
     const query = interpretPresentationQuery(body)
     const scopes = grantedScopes(query.scopes, grant.scopes)
 
-    const credentials = scopes.length === 0 ? [] : selectCredentials(scopes, await listPresentableCredentials(db, holder.id, new Date(nowMs)))
+    const credentials = scopes.length === 0 ? [] : await this.#select(holder, caller.issuer, scopes, new Date(nowMs))
     const presentation = await signPresentations(keyManager, credentials, {
       holderDid: holder.did,
       verifierDid: caller.issuer,
@@ -78,5 +81,19 @@ export class PresentationService {
       servedScopes: scopes.length,
       credentials: credentials.length,
     }
+  }
+
+  /**
+   * Selects the newest credential per scope among those the holder's access policy lets this
+   * verifier see, so a denied type is left out as if the holder did not have it.
+   */
+  async #select(holder: Participant, verifierDid: string, scopes: Scope[], now: Date) {
+    const { db } = this.#options
+    const [held, rules] = await Promise.all([
+      listPresentableCredentials(db, holder.id, now),
+      listVerifierRules(db, holder.id, verifierDid),
+    ])
+    const visible = held.filter((credential) => credential.types.every((type) => typeAllowedByRules(rules, type)))
+    return selectCredentials(scopes, visible)
   }
 }

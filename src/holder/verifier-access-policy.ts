@@ -1,5 +1,5 @@
 import type { Queryable } from '../storage/database.js'
-import { listVerifierRules } from '../storage/verifier-access-repository.js'
+import { listVerifierRules, type VerifierAccessRule } from '../storage/verifier-access-repository.js'
 
 /**
  * Tells whether the participant may present credentials of `type` to the verifier. The access
@@ -14,7 +14,12 @@ export async function isTypeAllowed(
   type: string,
 ): Promise<boolean> {
   if (type === 'VerifiableCredential') return true
-  const rules = await listVerifierRules(db, participantId, verifierDid)
+  return typeAllowedByRules(await listVerifierRules(db, participantId, verifierDid), type)
+}
+
+/** Applies one verifier's rules to a type, as `isTypeAllowed` does, without a query. */
+export function typeAllowedByRules(rules: readonly VerifierAccessRule[], type: string): boolean {
+  if (type === 'VerifiableCredential') return true
   if (rules.some((rule) => rule.effect === 'deny' && rule.credentialType === type)) return false
   const allowed = rules.filter((rule) => rule.effect === 'allow')
   return allowed.length === 0 || allowed.some((rule) => rule.credentialType === type)

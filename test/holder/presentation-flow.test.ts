@@ -4,6 +4,7 @@ import { compactVerify, decodeJwt, decodeProtectedHeader, importJWK, type JWK } 
 import type { FastifyInstance } from 'fastify'
 import { parseJwtCredential } from '../../src/credentials/parsed-credential.js'
 import { insertCredential, setCredentialState } from '../../src/storage/credential-repository.js'
+import { replaceVerifierRules } from '../../src/storage/verifier-access-repository.js'
 import { createTestDatabase, databaseKinds } from '../helpers/databases.js'
 import { adminRequest, startTestServer } from '../helpers/server.js'
 import { createTestParty } from '../helpers/test-party.js'
@@ -151,6 +152,14 @@ for (const kind of databaseKinds) {
       const afterRevocation = await query(publicApp, second, { '@context': [v1], type: 'PresentationQueryMessage', scope: [tractusxScopes[0]] })
       t.same(await credentialsIn(afterRevocation.json().presentation[0]), [oldMembership.raw], 'the older valid one is used')
       await setCredentialState(db, membership.id, 'issued')
+    })
+
+    t.test('verifier access policy hides denied types', async (t) => {
+      await replaceVerifierRules(db, { participantId: 'companyx', verifierDid, allow: [], deny: ['BpnCredential'] })
+      const token = await verifierToken(tractusxScopes)
+      const response = await query(publicApp, token, { '@context': [v1], type: 'PresentationQueryMessage', scope: tractusxScopes })
+      t.same(new Set(await credentialsIn(response.json().presentation[0])), new Set([membership.raw, governance.raw]))
+      await replaceVerifierRules(db, { participantId: 'companyx', verifierDid, allow: [], deny: [] })
     })
 
     t.test('self-query for the BPN directory', async (t) => {
