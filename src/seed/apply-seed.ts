@@ -12,6 +12,7 @@ import { findParticipant, insertParticipant, updateParticipant } from '../storag
 import { findStsClientCredential, getStsClient, insertStsClient, replaceStsClientSecret } from '../storage/sts-client-repository.js'
 import { deleteTrustedIssuer, listTrustedIssuers, upsertTrustedIssuer } from '../storage/trusted-issuer-repository.js'
 import { generateClientSecret } from '../sts/client-secret.js'
+import { ensureIssuerData } from './apply-issuer-seed.js'
 import { SeedError } from './load-seed.js'
 import type { SeedDocument, SeedKey, SeedParticipant } from './seed-schema.js'
 
@@ -43,6 +44,7 @@ export async function applySeed(seed: SeedDocument, options: SeedOptions): Promi
       await ensureKeys(tx, options.keyManager, participant, entry, changes)
       await ensureServices(tx, participant, entry, changes)
       await ensureTrustedIssuers(tx, participant, entry, changes)
+      await ensureIssuerData(tx, participant, entry, changes)
     }
     for (const change of changes) {
       await insertAuditEvent(tx, {

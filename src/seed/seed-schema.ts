@@ -39,6 +39,39 @@ const SeedTrustedIssuer = Type.Union([
   ),
 ])
 
+const SeedCredentialDefinition = Type.Union([
+  Type.Literal('tractus-x', { description: 'MembershipCredential, BpnCredential and DataExchangeGovernanceCredential.' }),
+  Type.Object(
+    {
+      id: Type.String({ pattern: '^[A-Za-z0-9._~-]{1,128}$' }),
+      credentialType: Type.String({ minLength: 1, maxLength: 200 }),
+      profile: Type.Optional(Type.Union([Type.Literal('vc11-sl2021/jwt'), Type.Literal('vc20-bssl/jwt')])),
+      validitySeconds: Type.Optional(Type.Integer({ minimum: 60 })),
+      claims: Type.Optional(
+        Type.Record(
+          Type.String(),
+          Type.Union([
+            Type.Object({ attribute: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+            Type.Object({ value: Type.Unknown() }, { additionalProperties: false }),
+          ]),
+        ),
+      ),
+      approval: Type.Optional(Type.Union([Type.Literal('auto'), Type.Literal('manual')])),
+      suspendable: Type.Optional(Type.Boolean()),
+    },
+    { additionalProperties: false },
+  ),
+])
+
+const SeedHolder = Type.Object(
+  {
+    did: Type.String({ pattern: '^did:' }),
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    attributes: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  },
+  { additionalProperties: false },
+)
+
 const SeedParticipant = Type.Object(
   {
     id: Type.String({ pattern: participantIdPattern }),
@@ -49,13 +82,15 @@ const SeedParticipant = Type.Object(
     services: Type.Optional(Type.Array(SeedService)),
     sts: Type.Optional(SeedStsClient),
     trustedIssuers: Type.Optional(Type.Array(SeedTrustedIssuer)),
+    credentialDefinitions: Type.Optional(Type.Array(SeedCredentialDefinition)),
+    holders: Type.Optional(Type.Array(SeedHolder)),
   },
   { additionalProperties: false },
 )
 
 /**
  * A declarative seed: the participants of this instance with their keys, DID services, STS
- * client and trusted issuers. Applying it creates what is missing and changes what differs;
+ * client and trusted issuers, and for issuers their credential definitions and holder registry. Applying it creates what is missing and changes what differs;
  * participants absent from the file are left alone.
  */
 export const SeedDocument = Type.Object(
@@ -66,3 +101,4 @@ export const SeedDocument = Type.Object(
 export type SeedDocument = Static<typeof SeedDocument>
 export type SeedParticipant = Static<typeof SeedParticipant>
 export type SeedKey = Static<typeof SeedKey>
+export type SeedCredentialDefinition = Static<typeof SeedCredentialDefinition>

@@ -9,6 +9,8 @@ import { applySeed } from '../../src/seed/apply-seed.js'
 import { loadSeed, SeedError } from '../../src/seed/load-seed.js'
 import { listAuditEvents } from '../../src/storage/audit-repository.js'
 import { listDidServices } from '../../src/storage/did-service-repository.js'
+import { listCredentialDefinitions } from '../../src/storage/issuer-definition-repository.js'
+import { listIssuerHolders } from '../../src/storage/issuer-holder-repository.js'
 import { migrate } from '../../src/storage/migrate.js'
 import { findParticipant } from '../../src/storage/participant-repository.js'
 import { findStsClientCredential } from '../../src/storage/sts-client-repository.js'
@@ -41,6 +43,9 @@ participants:
   - id: authority
     did: did:web:localhost%3A8080:authority
     roles: [issuer]
+    credentialDefinitions: [tractus-x]
+    holders:
+      - { did: "did:web:localhost%3A8080:companyx", name: Company X, attributes: { bpn: BPNL000000000001 } }
 `
 
 t.test('loading and validation', async (t) => {
@@ -88,6 +93,11 @@ for (const kind of databaseKinds) {
     const credential = await findStsClientCredential(db, 'did:web:localhost%3A8080:companyx')
     t.ok(credential && secretMatches('x'.repeat(40), credential.secretHash), 'secret taken from the file')
     t.same((await store.keyManager.list('authority')).map((key) => key.usages), [['sign_token', 'sign_credentials']])
+    t.same(
+      (await listCredentialDefinitions(db, 'authority')).map((definition) => definition.credentialType).sort(),
+      ['BpnCredential', 'DataExchangeGovernanceCredential', 'MembershipCredential'],
+    )
+    t.same((await listIssuerHolders(db, 'authority')).map((holder) => holder.attributes), [{ bpn: 'BPNL000000000001' }])
 
     t.test('applying again changes nothing', async (t) => {
       t.same(await applySeed(loadSeed(seedFile('again.yaml', baseYaml)), options), [])
@@ -113,11 +123,25 @@ for (const kind of databaseKinds) {
       t.equal((await listDidServices(db, 'companyx'))[0]?.serviceEndpoint, 'https://x.example/api/v2/dsp')
       t.same((await listTrustedIssuers(db, 'companyx'))[0]?.credentialTypes, ['MembershipCredential'])
 
-      const removed = changed.replace(/ {4}services:\n.*\n/, '    services: []\n').replace(/trustedIssuers: .*\n/, 'trustedIssuers: []\n')
+      const issuerChanged = changed.replace('bpn: BPNL000000000001', 'bpn: BPNL000000000002').replace(
+        'credentialDefinitions: [tractus-x]',
+        'credentialDefinitions: [{ id: membership, credentialType: MembershipCredential, claims: { holderIdentifier: { attribute: bpn } } }]',
+      )
+      const issuerChanges = await applySeed(loadSeed(seedFile('issuer.yaml', issuerChanged)), options)
+      t.same(issuerChanges.map((change) => change.description).sort(), [
+        'credential definition bpn-credential removed',
+        'credential definition data-exchange-governance-credential removed',
+        'credential definition membership added',
+        'credential definition membership-credential removed',
+        'holder did:web:localhost%3A8080:companyx changed',
+      ])
+      t.same(await applySeed(loadSeed(seedFile('issuer-again.yaml', issuerChanged)), options), [], 'issuer data is idempotent too')
+
+      const removed = issuerChanged.replace(/ {4}services:\n.*\n/, '    services: []\n').replace(/trustedIssuers: .*\n/, 'trustedIssuers: []\n')
       const removals = await applySeed(loadSeed(seedFile('removed.yaml', removed)), options)
       t.same(removals.map((change) => change.description), ['service dsp removed', 'trusted issuer did:web:localhost%3A8080:authority removed'])
       const audit = await listAuditEvents(db, { actor: 'seed', limit: 100 })
-      t.equal(audit.length, first.length + changes.length + removals.length, 'every change is audited')
+      t.equal(audit.length, first.length + changes.length + issuerChanges.length + removals.length, 'every change is audited')
     })
 
     t.test('a file that cannot be applied changes nothing', async (t) => {
