@@ -58,7 +58,7 @@ async function ensureDefinitions(
   const existing = await listCredentialDefinitions(tx, participantId)
   for (const definition of existing) {
     const target = wanted.find((candidate) => candidate.id === definition.id)
-    const { createdAt: _createdAt, ...current } = definition
+    const { createdAt: createdAt, ...current } = definition
     if (target && isDeepStrictEqual(current, target)) continue
     await deleteCredentialDefinition(tx, participantId, definition.id)
     if (!target) changes.push({ participantId, description: `credential definition ${definition.id} removed` })
@@ -66,7 +66,7 @@ async function ensureDefinitions(
   for (const definition of wanted) {
     const current = existing.find((candidate) => candidate.id === definition.id)
     if (current) {
-      const { createdAt: _createdAt, ...fields } = current
+      const { createdAt: createdAt, ...fields } = current
       if (isDeepStrictEqual(fields, definition)) continue
     }
     await insertCredentialDefinition(tx, participantId, definition)
