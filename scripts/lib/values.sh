@@ -252,6 +252,7 @@ authority_identity_values() {
     jq --arg did "$ISSUER_DID" --argjson holders "$holders" '. + {seed: {participants: [{
       id: "authority", did: $did, displayName: "Data space authority", roles: ["issuer"],
       keys: [{usages: ["sign_token", "sign_credentials"], custody: "aws-kms", algorithm: "ES256"}],
+      credentialDefinitions: ["tractus-x"],
       holders: $holders}]}}'
 }
 
@@ -274,9 +275,7 @@ participant_identity_values() {
         id: $id, did: $did, displayName: $display, roles: ["holder"],
         keys: [{usages: ["sign_token", "sign_presentation"], custody: "aws-kms", algorithm: "ES256"}],
         sts: {clientId: $did, clientSecretFile: "/var/run/secrets/dcp-identity/sts-client-secret"},
-        trustedIssuers: [$issuer],
-        credentialRequests: [{issuer: $issuer,
-          credentials: ["MembershipCredential", "BpnCredential", "DataExchangeGovernanceCredential"]}]
+        trustedIssuers: [$issuer]
       }]}}'
 }
 

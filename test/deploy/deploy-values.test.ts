@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { FakeCloud, creatingCalls, expectedSteps, filesUnder, image, indexOfCall, stepTitles } from './fake-cloud.js'
+import { validateSeed } from '../../src/seed/load-seed.js'
 
 // scripts/deploy runs here against hand-written fakes of the AWS and Kubernetes command-line
 // tools (fake-cloud.ts), because no real cluster or AWS account can run in this environment.
@@ -104,11 +105,15 @@ t.test('deploy writes the wallet and issuer seeds', async (t) => {
   t.equal(participant.did, 'did:web:companyy.example.com')
   t.equal(participant.displayName, 'Company Y')
   t.same(participant.sts, { clientId: 'did:web:companyy.example.com', clientSecretFile: '/var/run/secrets/dcp-identity/sts-client-secret' })
-  t.same(participant.credentialRequests[0].credentials, ['MembershipCredential', 'BpnCredential', 'DataExchangeGovernanceCredential'])
+  t.same(participant.trustedIssuers, ['did:web:issuer.example.com'])
+  t.doesNotThrow(() => validateSeed(wallet.seed, 'wallet values'), 'the service accepts the wallet seed')
   t.equal(wallet.secretFiles.existingSecret, 'dcp-identity-sts-client')
   t.equal(wallet.keyCustody.kms.instanceTag, 'dcp-identity/companyy')
 
-  const issuer = cloud.values('authority', 'values-dcp-identity.json').seed.participants[0]
+  const issuerSeed = cloud.values('authority', 'values-dcp-identity.json').seed
+  t.doesNotThrow(() => validateSeed(issuerSeed, 'authority values'), 'the service accepts the authority seed')
+  const issuer = issuerSeed.participants[0]
+  t.same(issuer.credentialDefinitions, ['tractus-x'])
   t.equal(issuer.did, 'did:web:issuer.example.com')
   t.same(issuer.roles, ['issuer'])
   t.same(
