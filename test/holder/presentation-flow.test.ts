@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
+import { verifyPresentation } from 'did-jwt-vc'
 import { compactVerify, decodeJwt, decodeProtectedHeader, importJWK, type JWK } from 'jose'
 import type { FastifyInstance } from 'fastify'
 import { parseJwtCredential } from '../../src/credentials/parsed-credential.js'
@@ -113,6 +114,21 @@ for (const kind of databaseKinds) {
       const carried = await credentialsIn(body.presentation[0])
       t.same(new Set(carried), new Set([membership.raw, bpn.raw, governance.raw]), 'stored JWTs unchanged, newest membership')
       t.notOk(carried.includes(oldMembership.raw))
+    })
+
+    t.test('did-jwt-vc verifies the presentation', async (t) => {
+      const token = await verifierToken(tractusxScopes)
+      const response = await query(publicApp, token, { '@context': [v1], type: 'PresentationQueryMessage', scope: tractusxScopes })
+      // did-jwt resolves the holder through the service's resolver, so it checks the published key.
+      const resolver = server.context.resolver as unknown as Parameters<typeof verifyPresentation>[1]
+      const verified = await verifyPresentation(response.json().presentation[0], resolver, { audience: verifierDid })
+      t.equal(verified.issuer, holderDid)
+      t.equal(verified.verifiablePresentation.verifiableCredential?.length, 3)
+      const wrongAudience = await verifyPresentation(response.json().presentation[0], resolver, { audience: 'did:web:other' }).then(
+        () => 'accepted',
+        () => 'rejected',
+      )
+      t.equal(wrongAudience, 'rejected', 'a presentation for one verifier fails for another')
     })
 
     t.test('DCP 0.8 query gets a DCP 0.8 answer', async (t) => {
