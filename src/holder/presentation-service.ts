@@ -29,7 +29,7 @@ export interface PresentationServiceOptions {
   now?: () => number
 }
 
-/** What a query was answered with, for logs and metrics. */
+/** Result of a presentation query, with the counts that logs and metrics report. */
 export interface PresentationOutcome {
   response: PresentationResponseMessage
   requestedScopes: number
@@ -38,9 +38,10 @@ export interface PresentationOutcome {
 }
 
 /**
- * Answers a verifier's presentation query for a holder: checks the access token it carries,
- * keeps the requested scopes the token grants, selects the newest valid credential per scope and
- * signs the presentations addressed to the verifier, in the DCP version the query used.
+ * Builds the response to a verifier's presentation query for a holder. It checks the access token
+ * that the query's SI token carries, keeps the requested scopes that the token grants, and selects
+ * the newest valid credential per scope. Then it signs the presentations for the verifier, in the
+ * DCP version of the query.
  */
 export class PresentationService {
   readonly #options: PresentationServiceOptions

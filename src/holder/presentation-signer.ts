@@ -15,8 +15,8 @@ export interface PresentationContext {
 
 /**
  * Signs one presentation per profile, because a presentation must use the data model and proof
- * format of every credential it holds: a VC 1.1 JWT presentation with a `vp` claim carrying the
- * stored credential JWTs unchanged, and a VC 2.0 enveloped presentation for VC 2.0 JOSE ones.
+ * format of every credential it holds. VC 1.1 JWT credentials go unchanged into the `vp` claim of
+ * a JWT presentation, and VC 2.0 JOSE credentials into an enveloped VC 2.0 presentation.
  * @see https://eclipse-dataspace-dcp.github.io/decentralized-claims-protocol/v1.0.1/#profiles-of-the-decentralized-claims-protocol
  */
 export async function signPresentations(

@@ -8,7 +8,7 @@ import type { OwnVerificationKeys } from './own-verification-keys.js'
 import { checkTimeClaims } from './time-claims.js'
 import { TokenError } from './token-error.js'
 
-/** What an access token grants: the verifier that may present it and the scopes it may query. */
+/** Grant of an access token: the verifier that may present it and the scopes it may query. */
 export interface AccessTokenGrant {
   /** DID of the participant whose wallet minted the token and will check it. */
   holderDid: string
@@ -72,16 +72,16 @@ export async function verifyAccessToken(
   if (token === undefined || token === '') {
     throw new TokenError('ERR_ACCESS_TOKEN_INVALID', 'the Self-Issued ID token carries no access token in "token"')
   }
-  const what = 'the access token'
+  const tokenName = 'the access token'
   const { header, payload } = decodeAccessToken(token)
   if (payload.iss !== check.holderDid || !audienceContains(payload.aud, check.holderDid)) {
-    throw new TokenError('ERR_ACCESS_TOKEN_INVALID', `${what} was not minted by ${JSON.stringify(check.holderDid)}`)
+    throw new TokenError('ERR_ACCESS_TOKEN_INVALID', `${tokenName} was not minted by ${JSON.stringify(check.holderDid)}`)
   }
   if (payload.sub !== check.presenterDid) {
-    throw new TokenError('ERR_ACCESS_TOKEN_INVALID', `${what} is bound to another DID than ${JSON.stringify(check.presenterDid)}`)
+    throw new TokenError('ERR_ACCESS_TOKEN_INVALID', `${tokenName} is bound to another DID than ${JSON.stringify(check.presenterDid)}`)
   }
   try {
-    checkTimeClaims(payload, check.nowSeconds, check.leewaySeconds, what)
+    checkTimeClaims(payload, check.nowSeconds, check.leewaySeconds, tokenName)
   } catch (error) {
     throw new TokenError('ERR_ACCESS_TOKEN_INVALID', (error as Error).message)
   }

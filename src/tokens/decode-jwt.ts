@@ -9,22 +9,25 @@ export interface DecodedJwt {
   payload: JWTPayload
 }
 
-/** Decodes a compact JWS without verifying it; `what` names the token in messages. */
-export function decodeJwtParts(token: string, what: string): DecodedJwt {
+/**
+ * Decodes a compact JWS without verifying it. `tokenName` names the token in messages, such as
+ * "the access token".
+ */
+export function decodeJwtParts(token: string, tokenName: string): DecodedJwt {
   let header: ProtectedHeaderParameters
   let payload: JWTPayload
   try {
     header = decodeProtectedHeader(token)
     payload = decodeJwt(token)
   } catch {
-    throw new TokenError('ERR_TOKEN_MALFORMED', `${what} is not a compact JWS with JSON header and claims`)
+    throw new TokenError('ERR_TOKEN_MALFORMED', `${tokenName} is not a compact JWS with JSON header and claims`)
   }
   const alg = header.alg
   if (typeof alg !== 'string' || !acceptedAlgorithms.includes(alg)) {
-    throw new TokenError('ERR_TOKEN_ALGORITHM_UNSUPPORTED', `${what} is signed with unsupported "alg" ${JSON.stringify(alg)}`)
+    throw new TokenError('ERR_TOKEN_ALGORITHM_UNSUPPORTED', `${tokenName} is signed with unsupported "alg" ${JSON.stringify(alg)}`)
   }
   if (header.kid !== undefined && typeof header.kid !== 'string') {
-    throw new TokenError('ERR_TOKEN_MALFORMED', `${what} has a "kid" header that is not a string`)
+    throw new TokenError('ERR_TOKEN_MALFORMED', `${tokenName} has a "kid" header that is not a string`)
   }
   return { header: { ...header, alg }, payload }
 }
@@ -33,11 +36,11 @@ export function audienceContains(aud: JWTPayload['aud'], expected: string): bool
   return Array.isArray(aud) ? aud.includes(expected) : aud === expected
 }
 
-export function requireStringClaim(payload: JWTPayload, claim: 'iss' | 'sub' | 'jti', what: string): string {
+export function requireStringClaim(payload: JWTPayload, claim: 'iss' | 'sub' | 'jti', tokenName: string): string {
   const value = payload[claim]
-  if (value === undefined) throw new TokenError('ERR_TOKEN_CLAIM_MISSING', `${what} has no "${claim}" claim`)
+  if (value === undefined) throw new TokenError('ERR_TOKEN_CLAIM_MISSING', `${tokenName} has no "${claim}" claim`)
   if (typeof value !== 'string' || value === '') {
-    throw new TokenError('ERR_TOKEN_MALFORMED', `${what} has a "${claim}" claim that is not a non-empty string`)
+    throw new TokenError('ERR_TOKEN_MALFORMED', `${tokenName} has a "${claim}" claim that is not a non-empty string`)
   }
   return value
 }

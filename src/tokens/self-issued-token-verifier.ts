@@ -10,7 +10,7 @@ import { TokenError } from './token-error.js'
 
 export interface SelfIssuedTokenVerifierOptions {
   resolver: Pick<DidResolver, 'resolveDocument'>
-  /** Where accepted token ids are recorded, shared by all replicas. */
+  /** Database that records accepted token ids, shared by all replicas. */
   db: Queryable
   leewaySeconds: number
   /** Current time in milliseconds. */
@@ -47,24 +47,24 @@ export class SelfIssuedTokenVerifier {
   }
 
   async verify(token: string, receiver: TokenReceiver): Promise<VerifiedSelfIssuedToken> {
-    const what = 'the Self-Issued ID token'
-    const { header, payload } = decodeJwtParts(token, what)
+    const tokenName = 'the Self-Issued ID token'
+    const { header, payload } = decodeJwtParts(token, tokenName)
 
-    const issuer = requireStringClaim(payload, 'iss', what)
-    const subject = requireStringClaim(payload, 'sub', what)
+    const issuer = requireStringClaim(payload, 'iss', tokenName)
+    const subject = requireStringClaim(payload, 'sub', tokenName)
     if (issuer !== subject) {
-      throw new TokenError('ERR_TOKEN_SUBJECT_MISMATCH', `${what} has "iss" ${quote(issuer)} but "sub" ${quote(subject)}`)
+      throw new TokenError('ERR_TOKEN_SUBJECT_MISMATCH', `${tokenName} has "iss" ${quote(issuer)} but "sub" ${quote(subject)}`)
     }
 
-    if (payload.aud === undefined) throw new TokenError('ERR_TOKEN_CLAIM_MISSING', `${what} has no "aud" claim`)
+    if (payload.aud === undefined) throw new TokenError('ERR_TOKEN_CLAIM_MISSING', `${tokenName} has no "aud" claim`)
     if (!audienceContains(payload.aud, receiver.did)) {
-      throw new TokenError('ERR_TOKEN_AUDIENCE_MISMATCH', `${what} is not addressed to ${quote(receiver.did)}`)
+      throw new TokenError('ERR_TOKEN_AUDIENCE_MISMATCH', `${tokenName} is not addressed to ${quote(receiver.did)}`)
     }
 
     const nowSeconds = Math.floor(this.#now() / 1000)
-    checkTimeClaims(payload, nowSeconds, this.#options.leewaySeconds, what)
-    const jti = requireStringClaim(payload, 'jti', what)
-    const accessToken = optionalTokenClaim(payload, what)
+    checkTimeClaims(payload, nowSeconds, this.#options.leewaySeconds, tokenName)
+    const jti = requireStringClaim(payload, 'jti', tokenName)
+    const accessToken = optionalTokenClaim(payload, tokenName)
 
     const { key, document } = await resolveVerificationKey(this.#options.resolver, {
       did: issuer,
@@ -72,9 +72,9 @@ export class SelfIssuedTokenVerifier {
       alg: header.alg,
       purpose: purposeOf.siToken,
     })
-    await verifySignature(token, key, header.alg, what)
+    await verifySignature(token, key, header.alg, tokenName)
     if (document.id !== subject) {
-      throw new TokenError('ERR_TOKEN_SUBJECT_MISMATCH', `${what} has "sub" ${quote(subject)} but its DID document is ${quote(document.id)}`)
+      throw new TokenError('ERR_TOKEN_SUBJECT_MISMATCH', `${tokenName} has "sub" ${quote(subject)} but its DID document is ${quote(document.id)}`)
     }
 
     const firstUse = await recordTokenUse(this.#options.db, {
@@ -83,7 +83,7 @@ export class SelfIssuedTokenVerifier {
       issuer,
       expiresAt: new Date((payload.exp as number) * 1000),
     })
-    if (!firstUse) throw new TokenError('ERR_TOKEN_REPLAYED', `${what} with "jti" ${quote(jti)} was already used`)
+    if (!firstUse) throw new TokenError('ERR_TOKEN_REPLAYED', `${tokenName} with "jti" ${quote(jti)} was already used`)
 
     return { issuer, accessToken, payload }
   }
@@ -94,19 +94,19 @@ export class SelfIssuedTokenVerifier {
 }
 
 /** Verifies a compact JWS with one key and one algorithm; any failure is ERR_TOKEN_SIGNATURE_INVALID. */
-export async function verifySignature(token: string, key: CryptoKey, alg: string, what: string): Promise<void> {
+export async function verifySignature(token: string, key: CryptoKey, alg: string, tokenName: string): Promise<void> {
   try {
     await compactVerify(token, key, { algorithms: [alg] })
   } catch {
     // One message for every signature failure: the detail would tell a forger what to change.
-    throw new TokenError('ERR_TOKEN_SIGNATURE_INVALID', `the signature of ${what} does not verify`)
+    throw new TokenError('ERR_TOKEN_SIGNATURE_INVALID', `the signature of ${tokenName} does not verify`)
   }
 }
 
-function optionalTokenClaim(payload: JWTPayload, what: string): string | undefined {
+function optionalTokenClaim(payload: JWTPayload, tokenName: string): string | undefined {
   const value = payload.token
   if (value === undefined || value === null) return undefined
-  if (typeof value !== 'string') throw new TokenError('ERR_TOKEN_MALFORMED', `${what} has a "token" claim that is not a string`)
+  if (typeof value !== 'string') throw new TokenError('ERR_TOKEN_MALFORMED', `${tokenName} has a "token" claim that is not a string`)
   return value
 }
 

@@ -21,7 +21,7 @@ const OAuthError = Type.Object({ error: Type.String(), error_description: Type.S
 
 /**
  * The STS token endpoint: OAuth 2.0 client credentials in an `application/x-www-form-urlencoded`
- * body, answered 200 with `{access_token, token_type, expires_in}` or with an OAuth error body.
+ * body. It returns 200 with `{access_token, token_type, expires_in}` or an OAuth error body.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.4
  */
 export const stsRoutes: FastifyPluginAsyncTypebox<{ sts: SecureTokenService; stsTokens: Counter<'outcome'> }> = async (
