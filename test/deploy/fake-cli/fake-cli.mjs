@@ -5,7 +5,7 @@
 // state in FAKE_STATE, which creating calls change. FAKE_FAIL is a regular expression: a call whose
 // command line matches it fails with exit status 1 and changes nothing.
 import { execFileSync } from 'node:child_process'
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { appendFileSync, closeSync, existsSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 
 class FakeError extends Error {
@@ -557,20 +557,50 @@ function main() {
     process.exit(1)
   }
 
-  state = JSON.parse(readFileSync(statePath, 'utf8'))
-  let exitCode = 0
-  try {
-    const handlers = { aws, eksctl, kubectl, helm, curl, docker }
-    const handler = handlers[tool]
-    if (!handler) throw new FakeError(`unknown tool ${tool}`)
-    handler(args)
-  } catch (error) {
-    if (!(error instanceof FakeError)) throw error
-    process.stderr.write(`${error.message}\n`)
-    exitCode = error.exitCode
-  }
-  writeFileSync(statePath, JSON.stringify(state, null, 2))
+  const exitCode = withStateLock(() => {
+    state = JSON.parse(readFileSync(statePath, 'utf8'))
+    let code = 0
+    try {
+      const handlers = { aws, eksctl, kubectl, helm, curl, docker }
+      const handler = handlers[tool]
+      if (!handler) throw new FakeError(`unknown tool ${tool}`)
+      handler(args)
+    } catch (error) {
+      if (!(error instanceof FakeError)) throw error
+      process.stderr.write(`${error.message}\n`)
+      code = error.exitCode
+    }
+    // Written to a temporary file and renamed, so a reader never sees a half-written state.
+    const temporary = `${statePath}.${process.pid}.tmp`
+    writeFileSync(temporary, JSON.stringify(state, null, 2))
+    renameSync(temporary, statePath)
+    return code
+  })
   process.exit(exitCode)
+}
+
+/**
+ * Runs `work` while holding a lock file beside the state. The script runs some fake tools at once
+ * (one piped into another), and each reads, changes and writes the whole state, so without the
+ * lock one of them could lose the other's change or read a file being written.
+ */
+function withStateLock(work) {
+  const lockPath = `${statePath}.lock`
+  const pause = new Int32Array(new SharedArrayBuffer(4))
+  for (let attempt = 0; ; attempt++) {
+    try {
+      closeSync(openSync(lockPath, 'wx'))
+      break
+    } catch (error) {
+      if (error.code !== 'EEXIST' || attempt > 3000) throw error
+      Atomics.wait(pause, 0, 0, 10)
+    }
+  }
+  try {
+    return work()
+  } finally {
+    unlinkSync(lockPath)
+  }
 }
 
 main()
