@@ -21,6 +21,9 @@ BEGIN
   END IF;
 END
 $$;
+-- DROP DATABASE ... WITH (FORCE) in test teardown must also end an autovacuum worker that
+-- happens to run in the test database, which needs this role.
+GRANT pg_signal_backend TO dcp;
 SQL
 if ! su postgres -c "psql -tAc \"SELECT 1 FROM pg_database WHERE datname = 'dcp'\"" | grep -q 1; then
   su postgres -c 'createdb -O dcp dcp'

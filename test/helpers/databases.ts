@@ -32,10 +32,26 @@ export async function createPostgresDatabase(t: Teardown): Promise<string> {
   if (!serverUrl) throw new Error('DATABASE_URL is not set')
   const name = `dcp_test_${randomBytes(6).toString('hex')}`
   await withAdminClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name}`))
-  t.teardown(() => withAdminClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)))
+  t.teardown(() => dropDatabase(serverUrl, name))
   const url = new URL(serverUrl)
   url.pathname = `/${name}`
   return url.toString()
+}
+
+/**
+ * Drops a test database, retrying briefly: an autovacuum worker that starts in it can make the
+ * forced drop fail when the role may not end that worker.
+ */
+async function dropDatabase(serverUrl: string, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await withAdminClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))
+      return
+    } catch (error) {
+      if (attempt >= 10) throw error
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt))
+    }
+  }
 }
 
 async function withAdminClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
