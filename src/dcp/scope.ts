@@ -8,7 +8,7 @@ export interface Scope {
   /** The scope string as it was sent. */
   raw: string
   alias: string
-  /** What the discriminator selects credentials by. */
+  /** Credential property the discriminator selects by: type or id. */
   kind: 'type' | 'id'
   /** A credential type such as `MembershipCredential`, or a credential id. */
   discriminator: string
@@ -26,8 +26,8 @@ const aliasKinds = new Map<string, Scope['kind']>([
 const operations = new Set(['read', 'write', 'all'])
 
 /**
- * Parses one scope string; undefined for an unknown alias or a malformed string, which a
- * caller drops instead of failing the query, since scopes beyond the grant are dropped too.
+ * Parses one scope string, or returns undefined for an unknown alias or a malformed string. A
+ * caller drops such a scope instead of failing the query, as it drops scopes beyond the grant.
  */
 export function parseScope(raw: string): Scope | undefined {
   const first = raw.indexOf(':')

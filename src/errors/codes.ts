@@ -1,6 +1,6 @@
 /**
  * Stable error codes, each with the HTTP status it maps to and the text of the errors page.
- * Codes with `oauthError` are answered in the OAuth 2.0 error form (RFC 6749, section 5.2).
+ * Codes with `oauthError` are returned in the OAuth 2.0 error form (RFC 6749, section 5.2).
  * `docs/errors.md` lists every code; a test compares the two.
  */
 export const errorCodes = {
@@ -70,7 +70,7 @@ export const errorCodes = {
   },
   ERR_DCP_PRESENTATION_DEFINITION_UNSUPPORTED: {
     status: 501,
-    description: 'A valid presentation definition was sent; this service answers queries by scope only.',
+    description: 'A valid presentation definition was sent; this service returns presentations for queries by scope only.',
   },
   // A verifier that cannot resolve a caller's DID or find its key cannot authenticate the caller,
   // so every DID code maps to 401, the status of a rejected token, whatever the cause.
@@ -343,7 +343,7 @@ export const errorCodes = {
   },
   ERR_DATABASE_UNAVAILABLE: {
     status: 503,
-    description: 'The database did not answer; the request can be retried.',
+    description: 'The database did not respond; the request can be retried.',
   },
   ERR_INTERNAL: {
     status: 500,

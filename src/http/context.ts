@@ -18,7 +18,7 @@ export interface ReadinessCheck {
   check(): Promise<void>
 }
 
-/** What the HTTP layer needs from the process: built once by the server, passed to both apps. */
+/** Services of the process that the HTTP layer uses, built once by the server and passed to both apps. */
 export interface AppContext {
   config: Config
   db: Database

@@ -19,7 +19,7 @@ export function createMetrics(poolStats: () => PoolStats): Metrics {
 
   const httpRequests = new Counter({
     name: 'dcp_http_requests_total',
-    help: 'HTTP requests answered, by listener, method, route pattern and status.',
+    help: 'HTTP responses sent, by listener, method, route pattern and status.',
     labelNames: ['listener', 'method', 'route', 'status'] as const,
     registers: [registry],
   })

@@ -85,7 +85,7 @@ function refuseNewerSchema(applied: AppliedMigration[], newest: number): void {
 
 /**
  * Postgrator applies only files above the newest applied version, so a file numbered below it
- * would be skipped without notice; such a file stops the run instead.
+ * would be skipped without notice. Such a file stops the run instead.
  */
 function refuseSkippedFiles(applied: AppliedMigration[], versions: number[]): void {
   const latest = applied.at(-1)?.version ?? 0
