@@ -1,5 +1,6 @@
-import { Command, CommanderError } from 'commander'
+import { Command, CommanderError, InvalidArgumentError } from 'commander'
 import { ConfigError, loadConfig } from '../config/config.js'
+import { demoCommand } from '../demo/demo-command.js'
 import { renderVariablesTable } from '../config/render-table.js'
 import { SeedError } from '../seed/load-seed.js'
 import { MigrationError } from '../storage/migrate.js'
@@ -26,6 +27,26 @@ export async function main(argv: string[]): Promise<number> {
     .description('Start the public and internal listeners; migrates the database first. Stops on SIGTERM or SIGINT.')
     .action(async () => {
       exitCode = await serveCommand(loadConfig())
+    })
+
+  program
+    .command('demo')
+    .description(
+      'Run a whole data space on this machine: an authority and two companies on the embedded database; the companies obtain credentials over DCP, authenticate each other as their connectors would, and a revoked membership is rejected.',
+    )
+    .option('--port <port>', 'public port on localhost; the internal listener takes the next one', parsePort, 8080)
+    .option('--json', 'end the output with one JSON line: {"ok", "steps": [{"name", "ok", "detail"}]}', false)
+    .option('--exit', 'exit after the report, with 0 only when every step turned out as expected', false)
+    .option('--trusted-issuer <did...>', "issuers the demo's connectors trust (default: the demo's authority)")
+    .option('--log-level <level>', 'level of the service log on standard error', 'warn')
+    .action(async (options: { port: number; json: boolean; exit: boolean; trustedIssuer?: string[]; logLevel: string }) => {
+      exitCode = await demoCommand({
+        port: options.port,
+        json: options.json,
+        exit: options.exit,
+        logLevel: options.logLevel,
+        ...(options.trustedIssuer ? { trustedIssuers: options.trustedIssuer } : {}),
+      })
     })
 
   program
@@ -62,6 +83,13 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     return handleError(error)
   }
+}
+
+function parsePort(raw: string): number {
+  const port = Number(raw)
+  // The internal listener takes port + 1, so the public port stops one short of 65535.
+  if (!Number.isInteger(port) || port < 1 || port > 65534) throw new InvalidArgumentError('expected a port from 1 to 65534')
+  return port
 }
 
 function handleError(error: unknown): number {
