@@ -275,7 +275,9 @@ participant_identity_values() {
         id: $id, did: $did, displayName: $display, roles: ["holder"],
         keys: [{usages: ["sign_token", "sign_presentation"], custody: "aws-kms", algorithm: "ES256"}],
         sts: {clientId: $did, clientSecretFile: "/var/run/secrets/dcp-identity/sts-client-secret"},
-        trustedIssuers: [$issuer]
+        trustedIssuers: [$issuer],
+        credentialRequests: [{issuerDid: $issuer,
+          credentialTypes: ["MembershipCredential", "BpnCredential", "DataExchangeGovernanceCredential"]}]
       }]}}'
 }
 

@@ -106,6 +106,12 @@ t.test('deploy writes the wallet and issuer seeds', async (t) => {
   t.equal(participant.displayName, 'Company Y')
   t.same(participant.sts, { clientId: 'did:web:companyy.example.com', clientSecretFile: '/var/run/secrets/dcp-identity/sts-client-secret' })
   t.same(participant.trustedIssuers, ['did:web:issuer.example.com'])
+  t.same(participant.credentialRequests, [
+    {
+      issuerDid: 'did:web:issuer.example.com',
+      credentialTypes: ['MembershipCredential', 'BpnCredential', 'DataExchangeGovernanceCredential'],
+    },
+  ])
   t.doesNotThrow(() => validateSeed(wallet.seed, 'wallet values'), 'the service accepts the wallet seed')
   t.equal(wallet.secretFiles.existingSecret, 'dcp-identity-sts-client')
   t.equal(wallet.keyCustody.kms.instanceTag, 'dcp-identity/companyy')
