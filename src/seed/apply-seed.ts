@@ -1,3 +1,4 @@
+import { ensureAccessPolicies } from './apply-access-policies.js'
 import { readFileSync } from 'node:fs'
 import type { KeyManager } from '../keys/key-manager.js'
 import type { KeyUsage, ParticipantKey } from '../keys/key.js'
@@ -44,6 +45,7 @@ export async function applySeed(seed: SeedDocument, options: SeedOptions): Promi
       await ensureKeys(tx, options.keyManager, participant, entry, changes)
       await ensureServices(tx, participant, entry, changes)
       await ensureTrustedIssuers(tx, participant, entry, changes)
+      await ensureAccessPolicies(tx, participant, entry, changes)
       await ensureIssuerData(tx, participant, entry, changes)
     }
     for (const change of changes) {

@@ -72,6 +72,25 @@ const SeedHolder = Type.Object(
   { additionalProperties: false },
 )
 
+const SeedAccessPolicy = Type.Object(
+  {
+    verifierDid: Type.String({ pattern: '^did:[a-z0-9]+:\\S+$', maxLength: 2048 }),
+    allow: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 256 }), {
+        maxItems: 100,
+        description: 'When not empty, only these credential types are presented to the verifier.',
+      }),
+    ),
+    deny: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 256 }), {
+        maxItems: 100,
+        description: 'Credential types never presented to the verifier; deny wins over allow.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+)
+
 const SeedParticipant = Type.Object(
   {
     id: Type.String({ pattern: participantIdPattern }),
@@ -82,6 +101,7 @@ const SeedParticipant = Type.Object(
     services: Type.Optional(Type.Array(SeedService)),
     sts: Type.Optional(SeedStsClient),
     trustedIssuers: Type.Optional(Type.Array(SeedTrustedIssuer)),
+    accessPolicies: Type.Optional(Type.Array(SeedAccessPolicy)),
     credentialDefinitions: Type.Optional(Type.Array(SeedCredentialDefinition)),
     holders: Type.Optional(Type.Array(SeedHolder)),
   },

@@ -15,6 +15,7 @@ import { migrate } from '../../src/storage/migrate.js'
 import { findParticipant } from '../../src/storage/participant-repository.js'
 import { findStsClientCredential } from '../../src/storage/sts-client-repository.js'
 import { listTrustedIssuers } from '../../src/storage/trusted-issuer-repository.js'
+import { listVerifierRules } from '../../src/storage/verifier-access-repository.js'
 import { secretMatches } from '../../src/participants/api-key-secret.js'
 import { runCli } from '../helpers/cli.js'
 import { createTestDatabase, databaseKinds } from '../helpers/databases.js'
@@ -142,6 +143,48 @@ for (const kind of databaseKinds) {
       t.same(removals.map((change) => change.description), ['service dsp removed', 'trusted issuer did:web:localhost%3A8080:authority removed'])
       const audit = await listAuditEvents(db, { actor: 'seed', limit: 100 })
       t.equal(audit.length, first.length + changes.length + issuerChanges.length + removals.length, 'every change is audited')
+    })
+
+    t.test('access policies are added, changed and removed', async (t) => {
+      const policyYaml = (policies: string) =>
+        ['participants:', '  - id: companyp', '    did: did:web:localhost%3A8080:companyp', '    roles: [holder]', `    accessPolicies: ${policies}`].join('\n')
+      const verifierY = 'did:web:localhost%3A8080:companyy'
+      const verifierZ = 'did:web:localhost%3A8080:companyz'
+      const added = await applySeed(
+        loadSeed(seedFile('policies.yaml', policyYaml(`[{ verifierDid: "${verifierY}", deny: [BpnCredential] }, { verifierDid: "${verifierZ}", allow: [MembershipCredential] }]`))),
+        options,
+      )
+      t.same(
+        added.map((change) => change.description).filter((description) => description.startsWith('access policy')),
+        [`access policy for ${verifierY} added`, `access policy for ${verifierZ} added`],
+      )
+      t.same(
+        (await listVerifierRules(db, 'companyp')).map((rule) => [rule.verifierDid, rule.effect, rule.credentialType]),
+        [
+          [verifierY, 'deny', 'BpnCredential'],
+          [verifierZ, 'allow', 'MembershipCredential'],
+        ],
+      )
+
+      const same = `[{ verifierDid: "${verifierZ}", allow: [MembershipCredential, MembershipCredential] }, { verifierDid: "${verifierY}", deny: [BpnCredential], allow: [] }]`
+      t.same(await applySeed(loadSeed(seedFile('policies-again.yaml', policyYaml(same))), options), [], 'order and duplicates are no change')
+
+      const changed = await applySeed(loadSeed(seedFile('policies-changed.yaml', policyYaml(`[{ verifierDid: "${verifierY}", deny: [BpnCredential, DataExchangeGovernanceCredential] }]`))), options)
+      t.same(changed.map((change) => change.description), [`access policy for ${verifierZ} removed`, `access policy for ${verifierY} changed`])
+      t.same(
+        (await listVerifierRules(db, 'companyp')).map((rule) => rule.credentialType),
+        ['BpnCredential', 'DataExchangeGovernanceCredential'],
+      )
+
+      const error = (() => {
+        try {
+          return loadSeed(seedFile('policies-bad.yaml', policyYaml('[{ verifierDid: "not-a-did" }]')))
+        } catch (caught) {
+          return caught
+        }
+      })()
+      t.type(error, SeedError)
+      t.match((error as Error).message, 'is invalid at "participants.0.accessPolicies.0.verifierDid"')
     })
 
     t.test('a file that cannot be applied changes nothing', async (t) => {
