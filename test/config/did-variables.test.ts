@@ -20,6 +20,8 @@ t.test('DID defaults', async (t) => {
     cacheTtlSeconds: 300,
     cacheNegativeTtlSeconds: 30,
     cacheMaxBytes: 8388608,
+    allowMissingContentType: false,
+    keyRelationships: 'strict',
   })
 })
 
@@ -32,6 +34,8 @@ t.test('DID variables read', async (t) => {
     DID_CACHE_TTL_SECONDS: '60',
     DID_CACHE_NEGATIVE_TTL_SECONDS: '5',
     DID_CACHE_MAX_BYTES: '0',
+    DID_ALLOW_MISSING_CONTENT_TYPE: 'true',
+    DID_KEY_RELATIONSHIPS: 'any-listed',
   })
   t.same(config.did, {
     httpHosts: [
@@ -46,6 +50,8 @@ t.test('DID variables read', async (t) => {
     cacheTtlSeconds: 60,
     cacheNegativeTtlSeconds: 5,
     cacheMaxBytes: 0,
+    allowMissingContentType: true,
+    keyRelationships: 'any-listed',
   })
 })
 

@@ -201,6 +201,8 @@ t.test('verification key resolved for an SI token', async (t) => {
       cacheTtlSeconds: 300,
       cacheNegativeTtlSeconds: 30,
       cacheMaxBytes: 65536,
+      allowMissingContentType: false,
+      keyRelationships: 'strict',
     },
     localDocuments: async (requested) => (requested === did ? document() : undefined),
   })
