@@ -96,6 +96,16 @@ const cases: Array<[string, Record<string, string>, string]> = [
     { DID_CACHE_TTL_SECONDS: '-1' },
     'DID_CACHE_TTL_SECONDS: -1 is out of range; expected an integer from 0 to 86400',
   ],
+  [
+    'unknown relationship policy',
+    { DID_KEY_RELATIONSHIPS: 'lenient' },
+    'DID_KEY_RELATIONSHIPS: "lenient" is not allowed; expected one of strict, any-listed',
+  ],
+  [
+    'content type switch not boolean',
+    { DID_ALLOW_MISSING_CONTENT_TYPE: 'sometimes' },
+    'DID_ALLOW_MISSING_CONTENT_TYPE: "sometimes" is not a boolean; expected true or false',
+  ],
 ]
 
 for (const [name, env, expected] of cases) {
