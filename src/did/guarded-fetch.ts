@@ -24,7 +24,7 @@ export interface GuardedFetchOptions {
   ca?: string | Buffer | ReadonlyArray<string | Buffer>
   /** `Accept` header; DID document types when absent. */
   accept?: string
-  /** Let {@link guardedFetchJson} read a response without a `Content-Type` header as JSON. */
+  /** Whether {@link guardedFetchJson} reads a response without a `Content-Type` header as JSON. */
   allowMissingContentType?: boolean
 }
 

@@ -15,7 +15,7 @@ const jsonMediaType = /^application\/(?:[a-z0-9!#$&^_.-]+\+)?json$/
 
 /** Options of {@link readJsonBody}. */
 export interface JsonBodyOptions {
-  /** Read a body without a `Content-Type` header as JSON; a non-JSON type is still rejected. */
+  /** Whether a body without a `Content-Type` header is read as JSON. A non-JSON type is still rejected. */
   allowMissingContentType?: boolean
 }
 
@@ -52,8 +52,8 @@ function checkMediaType(url: URL, response: IncomingMessage, allowMissing: boole
   const header = response.headers['content-type'] ?? ''
   const mediaType = (header.split(';')[0] ?? '').trim().toLowerCase()
   if (jsonMediaType.test(mediaType)) return mediaType
-  // RFC 9110, section 8.3, lets a recipient examine a body that has no Content-Type; the JSON
-  // parse and the DID document checks that follow do that.
+  // A body without a type is taken as JSON, because the parse and the DID document checks that
+  // follow reject anything else.
   if (mediaType === '' && allowMissing) return 'application/json'
   response.destroy()
   const received = mediaType === '' ? 'no content type' : `content type ${quoteRemote(mediaType)}`

@@ -57,7 +57,7 @@ const codeOfResolutionError: Partial<Record<string, DidErrorCode>> = {
 export class DidResolver implements Resolvable {
   readonly #resolver: Resolver
   readonly #localDocuments: LocalDocuments | undefined
-  /** Which methods of a resolved document may sign, read by `resolveVerificationKey`. */
+  /** Relationship policy of the methods that may sign, applied by `resolveVerificationKey`. */
   readonly keyRelationships: KeyRelationshipPolicy
 
   constructor(options: DidResolverOptions) {

@@ -26,7 +26,7 @@ export interface VerificationKey {
   key: CryptoKey
 }
 
-/** The part of a resolver that key lookups use; without `keyRelationships` the policy is strict. */
+/** Resolver interface of key lookups. Without `keyRelationships`, the policy is strict. */
 export type KeyResolver = Pick<DidResolver, 'resolveDocument'> & { readonly keyRelationships?: KeyRelationshipPolicy }
 
 /**

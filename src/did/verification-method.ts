@@ -18,10 +18,10 @@ export const purposeOf = {
 } as const satisfies Record<string, VerificationPurpose>
 
 /**
- * How a signing key must relate to its DID document. `strict`: the relationship of its purpose
- * references or embeds the method. `any-listed`: as strict, except that a document without that
- * relationship property lets any method of its `verificationMethod` list sign, as documents made
- * before DCP 1.0 do not list `capabilityInvocation`.
+ * Rule that decides which verification methods may sign for a purpose. `strict`: the method must
+ * be referenced or embedded by the relationship of the purpose. `any-listed`: as strict, except
+ * that a document without that relationship property lets any method of its `verificationMethod`
+ * list sign, because documents made before DCP 1.0 do not list `capabilityInvocation`.
  */
 export type KeyRelationshipPolicy = 'strict' | 'any-listed'
 
@@ -68,7 +68,7 @@ export function findVerificationMethod(document: DIDDocument, kid: string | unde
 /**
  * Throws `ERR_DID_KEY_RELATIONSHIP` unless the relationship references or embeds the method. With
  * `any-listed`, a document that lacks the relationship property instead needs the method in its
- * `verificationMethod` list; an empty relationship list still admits no method.
+ * `verificationMethod` list. An empty relationship list still admits no method.
  */
 export function checkRelationship(
   document: DIDDocument,

@@ -4,10 +4,10 @@
 #
 # Usage: run-tck.sh [SUITE...]    (default: all three suites)
 #
-# The script creates a database on the server of DATABASE_URL (its role needs CREATEDB), starts
-# the service with local keys on loopback ports, seeds a holder, an issuer and the TCK's parties
-# with seed.yaml, runs the suites one after another through run-suite.sh, then stops the service
-# and drops the database.
+# The script creates a database on the server of DATABASE_URL, whose role needs CREATEDB. It
+# starts the service with local keys on loopback ports and seed.yaml, which creates a holder, an
+# issuer and the TCK's parties. Then it runs the suites one after another through run-suite.sh,
+# stops the service and drops the database.
 #
 # Environment:
 #   DATABASE_URL        PostgreSQL server to create the run's database on (required)
@@ -54,10 +54,9 @@ internal_port=${TCK_INTERNAL_PORT:-8081}
 callback_port=${TCK_CALLBACK_PORT:-8083}
 holder_did="did:web:localhost%3A$public_port:tck-holder"
 issuer_did="did:web:localhost%3A$public_port:tck-issuer"
-tck_did_prefix="did:web:localhost%3A$callback_port"
 
 if [ -z "${TCK_MAVEN_OFFLINE:-}" ]; then
-  # Once ~/.m2 has the TCK, later runs need no network; the first run downloads it.
+  # The first run downloads the TCK into ~/.m2, and later runs need no network.
   if [ -d "${HOME}/.m2/repository/org/eclipse/dataspacetck/dcp/dcp-testcases/1.0.0-RC6" ]; then
     export TCK_MAVEN_OFFLINE=true
   else
@@ -82,6 +81,7 @@ admin_sql() {
   ' "$1"
 }
 
+# shellcheck disable=SC2317 # runs through the EXIT trap
 cleanup() {
   local status=$?
   if [ -n "$service_pid" ] && kill -0 "$service_pid" 2>/dev/null; then

@@ -234,7 +234,7 @@ t.test('verification key resolved for an SI token', async (t) => {
   t.equal(foreignKid.message, `"kid" "did:web:attacker.example#key-1" is not a key of "${did}"`)
 })
 
-/** A document as DCP 0.8 peers and the DCP TCK 1.0.0-RC6 publish it: key-1 in no relationship. */
+/** Builds a document as DCP 0.8 peers and the DCP TCK 1.0.0-RC6 publish it, with key-1 in no relationship. */
 function unrelatedKeyDocument(relationships: Partial<DIDDocument> = {}): DIDDocument {
   return singleKeyDocument(relationships)
 }
