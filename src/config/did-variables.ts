@@ -1,5 +1,6 @@
 import { isIPv6 } from 'node:net'
 import type { HostRule } from '../did/host-allow-list.js'
+import type { KeyRelationshipPolicy } from '../did/verification-method.js'
 import * as parse from './parsers.js'
 import { variable, type SectionReader } from './variable.js'
 
@@ -48,6 +49,20 @@ export const didVariables = {
     description:
       'Memory budget of the DID resolution cache, counted as the JSON size of the cached results; the least recently used entries go first.',
   }),
+  DID_ALLOW_MISSING_CONTENT_TYPE: variable({
+    parse: parse.boolean,
+    default: false,
+    unit: 'boolean',
+    description:
+      'Read a DID document served without a Content-Type header as JSON, for hosts that omit the header, such as the DCP TCK 1.0.0-RC6. Off: such a document is rejected. A content type other than JSON is always rejected.',
+  }),
+  DID_KEY_RELATIONSHIPS: variable({
+    parse: parse.oneOf<KeyRelationshipPolicy>(['strict', 'any-listed']),
+    default: 'strict' as KeyRelationshipPolicy,
+    unit: 'strict or any-listed',
+    description:
+      'Which verification methods of a DID document may sign. strict: only a method that the relationship of its use references (capabilityInvocation for SI tokens, authentication for presentations, assertionMethod for credentials), as DCP 1.0 requires. any-listed: when the document has no such relationship property at all, any method in its verificationMethod list, for peers whose documents predate DCP 1.0, such as DCP 0.8 connectors and the DCP TCK 1.0.0-RC6.',
+  }),
 } as const
 
 /** Settings of the did:web resolver. */
@@ -59,6 +74,8 @@ export interface DidConfig {
   cacheTtlSeconds: number
   cacheNegativeTtlSeconds: number
   cacheMaxBytes: number
+  allowMissingContentType: boolean
+  keyRelationships: KeyRelationshipPolicy
 }
 
 export function readDidConfig(read: SectionReader<typeof didVariables>, _problems: string[]): DidConfig {
@@ -70,6 +87,8 @@ export function readDidConfig(read: SectionReader<typeof didVariables>, _problem
     cacheTtlSeconds: read('DID_CACHE_TTL_SECONDS') ?? 300,
     cacheNegativeTtlSeconds: read('DID_CACHE_NEGATIVE_TTL_SECONDS') ?? 30,
     cacheMaxBytes: read('DID_CACHE_MAX_BYTES') ?? 8 * 1024 * 1024,
+    allowMissingContentType: read('DID_ALLOW_MISSING_CONTENT_TYPE') ?? false,
+    keyRelationships: read('DID_KEY_RELATIONSHIPS') ?? 'strict',
   }
 }
 

@@ -1,7 +1,6 @@
 import { compactVerify } from 'jose'
 import { DidError } from '../did/did-error.js'
-import type { DidResolver } from '../did/resolver.js'
-import { resolveVerificationKey } from '../did/verification-key.js'
+import { resolveVerificationKey, type KeyResolver } from '../did/verification-key.js'
 import { purposeOf } from '../did/verification-method.js'
 import { AppError } from '../errors/app-error.js'
 import { parseJwtCredential, type ParsedCredential } from './parsed-credential.js'
@@ -24,7 +23,7 @@ export interface CredentialCheck {
  * the issuer's DID document (so the signer is the issuer), the subject, and the validity period.
  */
 export async function verifyJwtCredential(
-  resolver: Pick<DidResolver, 'resolveDocument'>,
+  resolver: KeyResolver,
   raw: string,
   check: CredentialCheck,
 ): Promise<ParsedCredential> {

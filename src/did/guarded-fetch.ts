@@ -24,6 +24,8 @@ export interface GuardedFetchOptions {
   ca?: string | Buffer | ReadonlyArray<string | Buffer>
   /** `Accept` header; DID document types when absent. */
   accept?: string
+  /** Whether {@link guardedFetchJson} reads a response without a `Content-Type` header as JSON. */
+  allowMissingContentType?: boolean
 }
 
 /** Reads the final response of a guarded fetch, enforcing `maxBytes` while the body streams in. */
@@ -39,7 +41,10 @@ const redirectStatuses = new Set([301, 302, 303, 307, 308])
  * failure.
  */
 export async function guardedFetchJson(url: URL, options: GuardedFetchOptions): Promise<JsonResponse> {
-  return guardedFetch(url, options, readJsonBody)
+  const allowMissingContentType = options.allowMissingContentType === true
+  return guardedFetch(url, options, (finalUrl, response, maxBytes) =>
+    readJsonBody(finalUrl, response, maxBytes, { allowMissingContentType }),
+  )
 }
 
 /**

@@ -13,13 +13,24 @@ export interface JsonResponse {
 /** `application/json` and every `+json` type, such as `application/did+json`. */
 const jsonMediaType = /^application\/(?:[a-z0-9!#$&^_.-]+\+)?json$/
 
+/** Options of {@link readJsonBody}. */
+export interface JsonBodyOptions {
+  /** Whether a body without a `Content-Type` header is read as JSON. A non-JSON type is still rejected. */
+  allowMissingContentType?: boolean
+}
+
 /**
  * Reads a response as JSON after checking its status and content type, and stops reading as
  * soon as the body grows past `maxBytes`, so a large or endless body costs at most that much.
  */
-export async function readJsonBody(url: URL, response: IncomingMessage, maxBytes: number): Promise<JsonResponse> {
+export async function readJsonBody(
+  url: URL,
+  response: IncomingMessage,
+  maxBytes: number,
+  options: JsonBodyOptions = {},
+): Promise<JsonResponse> {
   checkStatus(url, response)
-  const mediaType = checkMediaType(url, response)
+  const mediaType = checkMediaType(url, response, options.allowMissingContentType === true)
   const declared = Number(response.headers['content-length'])
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(url, maxBytes, response)
 
@@ -37,10 +48,13 @@ function checkStatus(url: URL, response: IncomingMessage): void {
   throw new DidError('ERR_DID_RESOLUTION_FAILED', `${quoteRemote(url.href)} returned HTTP ${status}`)
 }
 
-function checkMediaType(url: URL, response: IncomingMessage): string {
+function checkMediaType(url: URL, response: IncomingMessage, allowMissing: boolean): string {
   const header = response.headers['content-type'] ?? ''
   const mediaType = (header.split(';')[0] ?? '').trim().toLowerCase()
   if (jsonMediaType.test(mediaType)) return mediaType
+  // A body without a type is taken as JSON, because the parse and the DID document checks that
+  // follow reject anything else.
+  if (mediaType === '' && allowMissing) return 'application/json'
   response.destroy()
   const received = mediaType === '' ? 'no content type' : `content type ${quoteRemote(mediaType)}`
   throw new DidError(

@@ -15,6 +15,7 @@ import type { HostLookup } from './guarded-lookup.js'
 import { HostAllowList, type HostRule } from './host-allow-list.js'
 import { failedResult, resolvedResult } from './resolution-result.js'
 import { ResolverCache } from './resolver-cache.js'
+import type { KeyRelationshipPolicy } from './verification-method.js'
 import { getDidWebResolver } from './web-driver.js'
 
 /**
@@ -56,14 +57,18 @@ const codeOfResolutionError: Partial<Record<string, DidErrorCode>> = {
 export class DidResolver implements Resolvable {
   readonly #resolver: Resolver
   readonly #localDocuments: LocalDocuments | undefined
+  /** Relationship policy of the methods that may sign, applied by `resolveVerificationKey`. */
+  readonly keyRelationships: KeyRelationshipPolicy
 
   constructor(options: DidResolverOptions) {
     const { config } = options
+    this.keyRelationships = config.keyRelationships
     const fetchOptions: GuardedFetchOptions = {
       allowList: new HostAllowList([...config.httpHosts, ...(options.allowedHosts ?? [])]),
       maxRedirects: config.maxRedirects,
       timeoutMs: config.resolveTimeoutMs,
       maxBytes: config.documentMaxBytes,
+      allowMissingContentType: config.allowMissingContentType,
       ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
       ...(options.ca === undefined ? {} : { ca: options.ca }),
     }

@@ -1,7 +1,12 @@
 import type { DIDDocument, VerificationMethod } from 'did-resolver'
 import type { CryptoKey } from 'jose'
 import type { DidResolver } from './resolver.js'
-import { importVerificationKey, selectVerificationMethod, type VerificationPurpose } from './verification-method.js'
+import {
+  importVerificationKey,
+  selectVerificationMethod,
+  type KeyRelationshipPolicy,
+  type VerificationPurpose,
+} from './verification-method.js'
 
 /** Parameters of a key lookup, taken from the signer and the header of the signed JWT. */
 export interface VerificationKeyRequest {
@@ -21,16 +26,17 @@ export interface VerificationKey {
   key: CryptoKey
 }
 
+/** Resolver interface of key lookups. Without `keyRelationships`, the policy is strict. */
+export type KeyResolver = Pick<DidResolver, 'resolveDocument'> & { readonly keyRelationships?: KeyRelationshipPolicy }
+
 /**
  * Resolves the signer's DID, selects the method by the DCP `kid` rules and the purpose's
- * relationship, and imports its public key. Throws a `DidError` at the first failing step.
+ * relationship under the resolver's relationship policy, and imports its public key. Throws a
+ * `DidError` at the first failing step.
  */
-export async function resolveVerificationKey(
-  resolver: Pick<DidResolver, 'resolveDocument'>,
-  request: VerificationKeyRequest,
-): Promise<VerificationKey> {
+export async function resolveVerificationKey(resolver: KeyResolver, request: VerificationKeyRequest): Promise<VerificationKey> {
   const document = await resolver.resolveDocument(request.did)
-  const method = selectVerificationMethod(document, request.kid, request.purpose)
+  const method = selectVerificationMethod(document, request.kid, request.purpose, resolver.keyRelationships)
   const key = await importVerificationKey(method, request.alg)
   return { document, method, key }
 }

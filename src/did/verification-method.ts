@@ -17,21 +17,30 @@ export const purposeOf = {
   credential: 'assertionMethod',
 } as const satisfies Record<string, VerificationPurpose>
 
+/**
+ * Rule that decides which verification methods may sign for a purpose. `strict`: the method must
+ * be referenced or embedded by the relationship of the purpose. `any-listed`: as strict, except
+ * that a document without that relationship property lets any method of its `verificationMethod`
+ * list sign, because documents made before DCP 1.0 do not list `capabilityInvocation`.
+ */
+export type KeyRelationshipPolicy = 'strict' | 'any-listed'
+
 /** JWK members that only private or symmetric keys have (RFC 7518, sections 6.2.2, 6.3.2 and 6.4). */
 const privateMembers = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const
 
 /**
  * Selects the verification method of a signature by the DCP `kid` rules, then checks that the
- * relationship of its purpose references it. Throws `ERR_DID_KEY_NOT_FOUND`,
- * `ERR_DID_KEY_AMBIGUOUS` or `ERR_DID_KEY_RELATIONSHIP`.
+ * relationship of its purpose references it, as `policy` demands. Throws
+ * `ERR_DID_KEY_NOT_FOUND`, `ERR_DID_KEY_AMBIGUOUS` or `ERR_DID_KEY_RELATIONSHIP`.
  */
 export function selectVerificationMethod(
   document: DIDDocument,
   kid: string | undefined,
   purpose: VerificationPurpose,
+  policy: KeyRelationshipPolicy = 'strict',
 ): VerificationMethod {
   const method = findVerificationMethod(document, kid)
-  checkRelationship(document, method, purpose)
+  checkRelationship(document, method, purpose, policy)
   return method
 }
 
@@ -56,15 +65,24 @@ export function findVerificationMethod(document: DIDDocument, kid: string | unde
   return method
 }
 
-/** Throws `ERR_DID_KEY_RELATIONSHIP` unless the relationship references or embeds the method. */
+/**
+ * Throws `ERR_DID_KEY_RELATIONSHIP` unless the relationship references or embeds the method. With
+ * `any-listed`, a document that lacks the relationship property instead needs the method in its
+ * `verificationMethod` list. An empty relationship list still admits no method.
+ */
 export function checkRelationship(
   document: DIDDocument,
   method: VerificationMethod,
   purpose: VerificationPurpose,
+  policy: KeyRelationshipPolicy = 'strict',
 ): void {
   const id = absoluteId(document, method.id)
-  const entries = document[purpose] ?? []
-  const referenced = entries.some((entry) => absoluteId(document, typeof entry === 'string' ? entry : entry.id) === id)
+  const entries = document[purpose]
+  if (entries === undefined && policy === 'any-listed') {
+    const listed = (document.verificationMethod ?? []).some((candidate) => absoluteId(document, candidate.id) === id)
+    if (listed) return
+  }
+  const referenced = (entries ?? []).some((entry) => absoluteId(document, typeof entry === 'string' ? entry : entry.id) === id)
   if (!referenced) {
     throw new DidError(
       'ERR_DID_KEY_RELATIONSHIP',

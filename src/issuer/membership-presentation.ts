@@ -1,7 +1,6 @@
 import type { JWTPayload } from 'jose'
 import { verifyJwtCredential } from '../credentials/verify-jwt-credential.js'
-import type { DidResolver } from '../did/resolver.js'
-import { resolveVerificationKey } from '../did/verification-key.js'
+import { resolveVerificationKey, type KeyResolver } from '../did/verification-key.js'
 import { purposeOf } from '../did/verification-method.js'
 import { AppError } from '../errors/app-error.js'
 import type { Participant } from '../participants/participant.js'
@@ -13,7 +12,7 @@ import { checkTimeClaims } from '../tokens/time-claims.js'
 
 export interface MembershipCheck {
   db: Queryable
-  resolver: Pick<DidResolver, 'resolveDocument'>
+  resolver: KeyResolver
   leewaySeconds: number
   nowMs: number
 }

@@ -183,7 +183,9 @@ async function ensureServices(tx: Queryable, participant: Participant, entry: Se
 async function ensureTrustedIssuers(tx: Queryable, participant: Participant, entry: SeedParticipant, changes: SeedChange[]) {
   if (entry.trustedIssuers === undefined) return
   const wanted = entry.trustedIssuers.map((issuer) =>
-    typeof issuer === 'string' ? { did: issuer, credentialTypes: [] } : { did: issuer.did, credentialTypes: issuer.credentialTypes ?? [] },
+    typeof issuer === 'string'
+      ? { did: issuer, credentialTypes: [], relaxedDataModel: false }
+      : { did: issuer.did, credentialTypes: issuer.credentialTypes ?? [], relaxedDataModel: issuer.relaxedDataModel ?? false },
   )
   const existing = await listTrustedIssuers(tx, participant.id)
   for (const issuer of existing) {
@@ -194,8 +196,14 @@ async function ensureTrustedIssuers(tx: Queryable, participant: Participant, ent
   for (const issuer of wanted) {
     const current = existing.find((candidate) => candidate.issuerDid === issuer.did)
     const types = [...new Set(issuer.credentialTypes)].sort()
-    if (current && [...current.credentialTypes].sort().join() === types.join()) continue
-    await upsertTrustedIssuer(tx, { participantId: participant.id, issuerDid: issuer.did, credentialTypes: types })
+    const unchanged = [...(current?.credentialTypes ?? [])].sort().join() === types.join() && current?.relaxedDataModel === issuer.relaxedDataModel
+    if (current && unchanged) continue
+    await upsertTrustedIssuer(tx, {
+      participantId: participant.id,
+      issuerDid: issuer.did,
+      credentialTypes: types,
+      relaxedDataModel: issuer.relaxedDataModel,
+    })
     changes.push({ participantId: participant.id, description: `trusted issuer ${issuer.did} ${current ? 'changed' : 'added'}` })
   }
 }

@@ -34,7 +34,16 @@ const SeedStsClient = Type.Object(
 const SeedTrustedIssuer = Type.Union([
   Type.String({ pattern: '^did:' }),
   Type.Object(
-    { did: Type.String({ pattern: '^did:' }), credentialTypes: Type.Optional(Type.Array(Type.String({ minLength: 1 }))) },
+    {
+      did: Type.String({ pattern: '^did:' }),
+      credentialTypes: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+      relaxedDataModel: Type.Optional(
+        Type.Boolean({
+          description:
+            'Admit credentials whose type lacks VerifiableCredential or whose JWT sub is not the holder, as the trusted issuer route of the admin API does.',
+        }),
+      ),
+    },
     { additionalProperties: false },
   ),
 ])

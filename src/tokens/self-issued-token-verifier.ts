@@ -1,6 +1,5 @@
 import { compactVerify, type CryptoKey, type JWTPayload } from 'jose'
-import type { DidResolver } from '../did/resolver.js'
-import { resolveVerificationKey } from '../did/verification-key.js'
+import { resolveVerificationKey, type KeyResolver } from '../did/verification-key.js'
 import { purposeOf } from '../did/verification-method.js'
 import type { Queryable } from '../storage/database.js'
 import { audienceContains, decodeJwtParts, requireStringClaim } from './decode-jwt.js'
@@ -9,7 +8,7 @@ import { checkTimeClaims } from './time-claims.js'
 import { TokenError } from './token-error.js'
 
 export interface SelfIssuedTokenVerifierOptions {
-  resolver: Pick<DidResolver, 'resolveDocument'>
+  resolver: KeyResolver
   /** Database that records accepted token ids, shared by all replicas. */
   db: Queryable
   leewaySeconds: number

@@ -20,6 +20,8 @@ t.test('DID defaults', async (t) => {
     cacheTtlSeconds: 300,
     cacheNegativeTtlSeconds: 30,
     cacheMaxBytes: 8388608,
+    allowMissingContentType: false,
+    keyRelationships: 'strict',
   })
 })
 
@@ -32,6 +34,8 @@ t.test('DID variables read', async (t) => {
     DID_CACHE_TTL_SECONDS: '60',
     DID_CACHE_NEGATIVE_TTL_SECONDS: '5',
     DID_CACHE_MAX_BYTES: '0',
+    DID_ALLOW_MISSING_CONTENT_TYPE: 'true',
+    DID_KEY_RELATIONSHIPS: 'any-listed',
   })
   t.same(config.did, {
     httpHosts: [
@@ -46,6 +50,8 @@ t.test('DID variables read', async (t) => {
     cacheTtlSeconds: 60,
     cacheNegativeTtlSeconds: 5,
     cacheMaxBytes: 0,
+    allowMissingContentType: true,
+    keyRelationships: 'any-listed',
   })
 })
 
@@ -89,6 +95,16 @@ const cases: Array<[string, Record<string, string>, string]> = [
     'negative TTL',
     { DID_CACHE_TTL_SECONDS: '-1' },
     'DID_CACHE_TTL_SECONDS: -1 is out of range; expected an integer from 0 to 86400',
+  ],
+  [
+    'unknown relationship policy',
+    { DID_KEY_RELATIONSHIPS: 'lenient' },
+    'DID_KEY_RELATIONSHIPS: "lenient" is not allowed; expected one of strict, any-listed',
+  ],
+  [
+    'content type switch not boolean',
+    { DID_ALLOW_MISSING_CONTENT_TYPE: 'sometimes' },
+    'DID_ALLOW_MISSING_CONTENT_TYPE: "sometimes" is not a boolean; expected true or false',
   ],
 ]
 

@@ -8,6 +8,8 @@ const scripts = [
   'scripts/destroy',
   ...readdirSync(join(repoRoot, 'scripts', 'lib')).map((file) => `scripts/lib/${file}`),
   '.ci/run',
+  'test/conformance/run-suite.sh',
+  'test/conformance/run-tck.sh',
   ...readdirSync(join(repoRoot, '.ci')).filter((file) => file.endsWith('.sh')).map((file) => `.ci/${file}`),
 ]
 

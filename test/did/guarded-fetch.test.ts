@@ -320,6 +320,34 @@ for (const [name, response, code, message] of badResponses) {
   })
 }
 
+t.test('missing content type accepted when allowed', async (t) => {
+  const server = await startServer(t, (_request, response) => {
+    response.writeHead(200).end(JSON.stringify(document))
+  })
+  const url = new URL(`http://localhost:${server.port}/did.json`)
+  const response = await guardedFetchJson(url, options(httpLocalhost, { allowMissingContentType: true }))
+  t.same(response.body, document)
+  t.equal(response.mediaType, 'application/json')
+})
+
+t.test('missing content type still needs JSON', async (t) => {
+  const server = await startServer(t, (_request, response) => {
+    response.writeHead(200).end('<html></html>')
+  })
+  const url = `http://localhost:${server.port}/did.json`
+  const error = await rejectionOf(guardedFetchJson(new URL(url), options(httpLocalhost, { allowMissingContentType: true })))
+  t.equal(error.code, 'ERR_DID_DOCUMENT_INVALID')
+  t.equal(error.message, `"${url}" returned a body that is not valid JSON`)
+})
+
+t.test('wrong content type rejected when missing allowed', async (t) => {
+  const server = await startServer(t, json(document, 200, 'text/html'))
+  const url = `http://localhost:${server.port}/did.json`
+  const error = await rejectionOf(guardedFetchJson(new URL(url), options(httpLocalhost, { allowMissingContentType: true })))
+  t.equal(error.code, 'ERR_DID_DOCUMENT_INVALID')
+  t.equal(error.message, `"${url}" returned content type "text/html"; expected application/did+json or application/json`)
+})
+
 t.test('invalid JSON rejected', async (t) => {
   const server = await startServer(t, (_request, response) => {
     response.writeHead(200, { 'content-type': 'application/json' }).end('{"id": ')

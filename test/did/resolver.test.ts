@@ -19,6 +19,8 @@ function config(overrides: Partial<DidConfig> = {}): DidConfig {
     cacheTtlSeconds: 300,
     cacheNegativeTtlSeconds: 30,
     cacheMaxBytes: 1024 * 1024,
+    allowMissingContentType: false,
+    keyRelationships: 'strict',
     ...overrides,
   }
 }

@@ -201,6 +201,8 @@ t.test('verification key resolved for an SI token', async (t) => {
       cacheTtlSeconds: 300,
       cacheNegativeTtlSeconds: 30,
       cacheMaxBytes: 65536,
+      allowMissingContentType: false,
+      keyRelationships: 'strict',
     },
     localDocuments: async (requested) => (requested === did ? document() : undefined),
   })
@@ -230,4 +232,92 @@ t.test('verification key resolved for an SI token', async (t) => {
   )
   t.equal(foreignKid.code, 'ERR_DID_KEY_NOT_FOUND')
   t.equal(foreignKid.message, `"kid" "did:web:attacker.example#key-1" is not a key of "${did}"`)
+})
+
+/** Builds a document as DCP 0.8 peers and the DCP TCK 1.0.0-RC6 publish it, with key-1 in no relationship. */
+function unrelatedKeyDocument(relationships: Partial<DIDDocument> = {}): DIDDocument {
+  return singleKeyDocument(relationships)
+}
+
+for (const use of ['siToken', 'presentation', 'credential'] as const) {
+  const purpose = purposeOf[use]
+
+  t.test(`strict rejects unreferenced key for ${purpose}`, async (t) => {
+    const error = thrownBy(() => selectVerificationMethod(unrelatedKeyDocument(), '#key-1', purpose, 'strict'))
+    t.equal(error.code, 'ERR_DID_KEY_RELATIONSHIP')
+    t.equal(error.message, `verification method "${did}#key-1" is not in "${purpose}" of "${did}"`)
+  })
+
+  t.test(`any-listed accepts listed key for ${purpose}`, async (t) => {
+    t.equal(selectVerificationMethod(unrelatedKeyDocument(), '#key-1', purpose, 'any-listed').id, `${did}#key-1`)
+    t.equal(selectVerificationMethod(unrelatedKeyDocument(), `${did}#key-1`, purpose, 'any-listed').id, `${did}#key-1`)
+  })
+}
+
+t.test('strict is the default policy', async (t) => {
+  const error = thrownBy(() => selectVerificationMethod(unrelatedKeyDocument(), '#key-1', 'capabilityInvocation'))
+  t.equal(error.code, 'ERR_DID_KEY_RELATIONSHIP')
+})
+
+t.test('any-listed rejects kid not in document', async (t) => {
+  for (const kid of ['#key-9', `${did}#key-9`]) {
+    const error = thrownBy(() => selectVerificationMethod(unrelatedKeyDocument(), kid, 'capabilityInvocation', 'any-listed'))
+    t.equal(error.code, 'ERR_DID_KEY_NOT_FOUND', kid)
+    t.equal(error.message, `DID document of "${did}" has no verification method "${kid}"`)
+  }
+  const foreign = thrownBy(() =>
+    selectVerificationMethod(unrelatedKeyDocument(), 'did:web:other.example#key-1', 'capabilityInvocation', 'any-listed'),
+  )
+  t.equal(foreign.code, 'ERR_DID_KEY_NOT_FOUND')
+})
+
+t.test('any-listed keeps a present relationship', async (t) => {
+  const error = thrownBy(() => selectVerificationMethod(document(), '#key-2', 'capabilityInvocation', 'any-listed'))
+  t.equal(error.code, 'ERR_DID_KEY_RELATIONSHIP', 'capabilityInvocation lists key-1 only')
+  t.equal(error.message, `verification method "#key-2" is not in "capabilityInvocation" of "${did}"`)
+
+  const empty = thrownBy(() =>
+    selectVerificationMethod(unrelatedKeyDocument({ capabilityInvocation: [] }), '#key-1', 'capabilityInvocation', 'any-listed'),
+  )
+  t.equal(empty.code, 'ERR_DID_KEY_RELATIONSHIP', 'an empty list admits no method')
+})
+
+t.test('any-listed accepts when only other relationships exist', async (t) => {
+  const document = unrelatedKeyDocument({ authentication: ['#key-1'] })
+  t.equal(selectVerificationMethod(document, '#key-1', 'capabilityInvocation', 'any-listed').id, `${did}#key-1`)
+})
+
+t.test('any-listed needs the verificationMethod list', async (t) => {
+  // key-3 is embedded in assertionMethod only, so it is not listed for other uses.
+  const error = thrownBy(() => selectVerificationMethod(document(), '#key-3', 'capabilityInvocation', 'any-listed'))
+  t.equal(error.code, 'ERR_DID_KEY_RELATIONSHIP')
+  const withoutInvocation: DIDDocument = { ...document(), capabilityInvocation: undefined }
+  const embedded = thrownBy(() => selectVerificationMethod(withoutInvocation, '#key-3', 'capabilityInvocation', 'any-listed'))
+  t.equal(embedded.code, 'ERR_DID_KEY_RELATIONSHIP')
+  t.equal(embedded.message, `verification method "#key-3" is not in "capabilityInvocation" of "${did}"`)
+})
+
+t.test('resolver policy applies to key lookups', async (t) => {
+  const config = {
+    httpHosts: [],
+    maxRedirects: 3,
+    resolveTimeoutMs: 1000,
+    documentMaxBytes: 65536,
+    cacheTtlSeconds: 300,
+    cacheNegativeTtlSeconds: 30,
+    cacheMaxBytes: 65536,
+    allowMissingContentType: false,
+  }
+  const localDocuments = async (requested: string) => (requested === did ? unrelatedKeyDocument() : undefined)
+  const request = { did, kid: `${did}#key-1`, alg: 'ES256', purpose: purposeOf.siToken }
+
+  const lenient = new DidResolver({ config: { ...config, keyRelationships: 'any-listed' }, localDocuments })
+  const resolved = await resolveVerificationKey(lenient, request)
+  t.equal(resolved.method.id, `${did}#key-1`)
+  const unknown = await rejectionOf(resolveVerificationKey(lenient, { ...request, kid: `${did}#key-2` }))
+  t.equal(unknown.code, 'ERR_DID_KEY_NOT_FOUND')
+
+  const strict = new DidResolver({ config: { ...config, keyRelationships: 'strict' }, localDocuments })
+  const rejected = await rejectionOf(resolveVerificationKey(strict, request))
+  t.equal(rejected.code, 'ERR_DID_KEY_RELATIONSHIP')
 })

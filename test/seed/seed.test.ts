@@ -198,6 +198,28 @@ for (const kind of databaseKinds) {
       t.equal((error as Error).message, 'participant "companyx" has DID "did:web:localhost%3A8080:companyx"; a seed cannot change a DID to "did:web:elsewhere.example"')
       t.equal(await findParticipant(db, 'companyz'), undefined, 'the participant before the failure was rolled back')
     })
+
+    t.test('relaxedDataModel of a trusted issuer is applied', async (t) => {
+      const issuerDid = 'did:web:localhost%3A8083:issuer'
+      const relaxed = (value: boolean) =>
+        [
+          'participants:',
+          '  - id: companyw',
+          '    did: did:web:localhost%3A8080:companyw',
+          '    roles: [holder]',
+          `    trustedIssuers: [{ did: "${issuerDid}", relaxedDataModel: ${value} }]`,
+        ].join('\n')
+      await applySeed(loadSeed(seedFile('relaxed.yaml', relaxed(true))), options)
+      t.same(
+        (await listTrustedIssuers(db, 'companyw')).map((issuer) => [issuer.issuerDid, issuer.relaxedDataModel]),
+        [[issuerDid, true]],
+      )
+      t.same(await applySeed(loadSeed(seedFile('relaxed-again.yaml', relaxed(true))), options), [], 'applying again changes nothing')
+
+      const strict = await applySeed(loadSeed(seedFile('strict.yaml', relaxed(false))), options)
+      t.same(strict.map((change) => change.description), [`trusted issuer ${issuerDid} changed`])
+      t.equal((await listTrustedIssuers(db, 'companyw'))[0]?.relaxedDataModel, false)
+    })
   })
 }
 

@@ -2,8 +2,7 @@ import type { IncomingMessage } from 'node:http'
 import { compactVerify, decodeJwt, decodeProtectedHeader } from 'jose'
 import type { StatusListConfig } from '../../config/status-list-variables.js'
 import { guardedFetch, type GuardedFetchOptions } from '../../did/guarded-fetch.js'
-import type { DidResolver } from '../../did/resolver.js'
-import { resolveVerificationKey } from '../../did/verification-key.js'
+import { resolveVerificationKey, type KeyResolver } from '../../did/verification-key.js'
 import { purposeOf } from '../../did/verification-method.js'
 import { AppError } from '../../errors/app-error.js'
 import { decodeEncodedList } from './encoded-list.js'
@@ -21,7 +20,7 @@ export interface StatusListClientOptions {
   config: StatusListConfig
   /** Address and redirect rules of DID resolution; `maxBytes` is replaced by the list cap. */
   fetchOptions: Omit<GuardedFetchOptions, 'maxBytes' | 'accept'>
-  resolver: Pick<DidResolver, 'resolveDocument'>
+  resolver: KeyResolver
   /** Current time in milliseconds. */
   now?: () => number
 }
