@@ -97,7 +97,7 @@ function buildContext(config: Config, allowedHosts: HostRule[], options: Inspect
   }
 }
 
-/** Reads the participant, its public keys and its trusted issuers; the database is only read. */
+/** Reads the participant, its public keys and its trusted issuers, without writing to the database. */
 async function loadParticipant(db: Database, participantId: string): Promise<InspectedParticipant | undefined> {
   const participant = await findParticipant(db, participantId)
   if (participant === undefined) return undefined

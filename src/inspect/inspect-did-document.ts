@@ -20,10 +20,10 @@ function algorithmOf(jwk: Record<string, unknown>): string | undefined {
 }
 
 /**
- * Inspects the DID document of a did:web DID as a DCP peer reads it: it must resolve through
- * the guarded fetch and pass the service's document checks, every verification method must
- * carry a usable public JWK, the three relationships DCP checks must reference methods of the
- * document, and a `CredentialService` entry must tell verifiers where the wallet is.
+ * Inspects the DID document of a did:web DID as a DCP peer reads it. The document must resolve
+ * through the guarded fetch and pass the service's document checks. Every verification method
+ * must carry a usable public JWK, and the three relationships DCP checks must reference methods
+ * of the document. A `CredentialService` entry must tell verifiers where the wallet is.
  */
 export async function inspectDidDocument(did: string, context: InspectContext): Promise<Inspection> {
   const list = new CheckList()

@@ -10,9 +10,9 @@ import { CheckList, type InspectedKind, type Inspection } from './inspection.js'
 
 /**
  * Tells what an input is: a DID, a URL of a DID document (a path ending in `did.json`) or of a
- * status list credential (any other URL), or a JWT. A JWT is a presentation when it has a `vp`
- * claim, a credential when it has a `vc` claim or a VerifiableCredential `type`, an access token
- * when it is addressed to its own issuer and carries `scope`, and otherwise an SI token.
+ * status list credential (any other URL), or a JWT. A JWT with a `vp` claim is a presentation,
+ * and one with a `vc` claim or a VerifiableCredential `type` is a credential. A JWT addressed to
+ * its own issuer with a `scope` is an access token, and any other JWT an SI token.
  */
 export function classifyInput(input: string): InspectedKind {
   if (input.startsWith('did:')) return 'did-document'

@@ -21,7 +21,7 @@ export async function inspectPresentation(raw: string, context: InspectContext):
 
   const holder = await list.run('iss', () => requireStringClaim(payload, 'iss', presentationName), (value) => value)
   inspectPresentationAudience(list, payload, context)
-  // Presentations of some wallets carry no `iat`; the service's presentation check admits that too.
+  // The service's presentation check admits a VP without `iat`, because some wallets omit it.
   inspectTimes(list, { iat: Math.floor(context.nowMs / 1000), ...payload }, context, presentationName)
   if (holder !== undefined) {
     await inspectSignature(list, context, { raw, header, signerDid: holder, purpose: purposeOf.presentation, tokenName: presentationName })

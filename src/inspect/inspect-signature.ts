@@ -21,10 +21,10 @@ export interface SignedJwt {
 }
 
 /**
- * Checks a JWT signature step by step, with the functions the service's verifiers compose: the
- * signer's DID resolves, `kid` names a method of its document, the method is in the
- * relationship of the purpose, its key imports for `alg`, and the signature verifies. Returns
- * the DID document when it resolved.
+ * Checks a JWT signature step by step, with the functions the service's verifiers compose. The
+ * signer's DID must resolve and `kid` must name a method of its document. The method must be in
+ * the relationship of the purpose, its key must import for `alg`, and the signature must verify.
+ * Returns the DID document when it resolved.
  */
 export async function inspectSignature(list: CheckList, context: InspectContext, jwt: SignedJwt): Promise<DIDDocument | undefined> {
   const document = await list.run(

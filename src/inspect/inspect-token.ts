@@ -21,8 +21,8 @@ const accessTokenName = 'the access token'
 
 /**
  * Inspects a Self-Issued ID token with the rules of the service's SI token verifier, one check
- * per rule, then the token in its `token` claim: an access token of a DCP wallet is inspected
- * too, and any other value is reported as an opaque foreign token.
+ * per rule. A DCP access token in its `token` claim is inspected too, and any other value is
+ * reported as an opaque foreign token.
  */
 export async function inspectSelfIssuedToken(raw: string, context: InspectContext): Promise<Inspection> {
   const list = new CheckList()
@@ -181,7 +181,7 @@ function relativeText(code: string, payload: JWTPayload, nowMs: number): string 
   return ''
 }
 
-/** The access token check wraps the time codes into ERR_ACCESS_TOKEN_INVALID, so the relative time is added here. */
+/** Adds the relative time to a failed access token time check, whose code ERR_ACCESS_TOKEN_INVALID hides the time code. */
 function amendExpiry(list: CheckList, payload: JWTPayload, nowMs: number): void {
   const last = list.checks.at(-1)
   if (last === undefined || last.ok || !last.name.endsWith('time claims')) return

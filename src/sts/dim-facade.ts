@@ -3,7 +3,7 @@ import { AppError } from '../errors/app-error.js'
 import type { StsClientCredential } from '../storage/sts-client-repository.js'
 import type { SecureTokenService } from './sts-service.js'
 
-/** `grantAccess` of a DIM STS request: the connector asks for an SI token with a new access token. */
+/** `grantAccess` of a DIM STS request: the connector requests an SI token with a new access token. */
 export interface GrantAccessRequest {
   /** The requesting participant's DID: the `iss` of the SI token. */
   consumerDid: string
@@ -11,11 +11,11 @@ export interface GrantAccessRequest {
   providerDid: string
   /** Credential types, the middle segment of each `alias:Type:operation` scope. */
   credentialTypes: string[]
-  /** Operation of every scope; the connector sends `read`. */
+  /** Operation of every scope, such as `read`, which the connector always sends. */
   scope: string
 }
 
-/** `signToken` of a DIM STS request: the connector asks for an SI token that carries `token` verbatim. */
+/** `signToken` of a DIM STS request: the connector requests an SI token that carries `token` verbatim. */
 export interface SignTokenRequest {
   audience: string
   issuer: string

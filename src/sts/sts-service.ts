@@ -93,7 +93,7 @@ export class SecureTokenService {
     this.#clients.clear()
   }
 
-  /** Returns the client when the secret matches and its participant is active; throws ERR_STS_CLIENT_INVALID otherwise. */
+  /** Returns the client when the secret matches and its participant is active, and throws ERR_STS_CLIENT_INVALID otherwise. */
   async authenticate(clientId: string, clientSecret: string): Promise<StsClientCredential> {
     const client = await this.findActiveClient(clientId)
     if (!client || !secretMatches(clientSecret, client.secretHash)) {

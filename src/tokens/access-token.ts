@@ -100,7 +100,7 @@ export function checkBoundTo(payload: JWTPayload, presenterDid: string): void {
   }
 }
 
-/** Checks `exp`, `iat` and `nbf` of the access token; a failure is ERR_ACCESS_TOKEN_INVALID. */
+/** Checks `exp`, `iat` and `nbf` of the access token and raises ERR_ACCESS_TOKEN_INVALID when one fails. */
 export function checkAccessTokenTimes(payload: JWTPayload, nowSeconds: number, leewaySeconds: number): void {
   try {
     checkTimeClaims(payload, nowSeconds, leewaySeconds, tokenName)

@@ -38,7 +38,7 @@ const OAuthError = Type.Object({ error: Type.String(), error_description: Type.S
 /**
  * The DIM-compatible STS that a Tractus-X connector calls when its DIM URL is set: a client
  * credentials token endpoint for the bearer token, and one JSON endpoint for `grantAccess` and
- * `signToken` that answers `{jwt}`. Registered only when DIM_FACADE_ENABLED is true.
+ * `signToken` that returns `{jwt}`. Registered only when DIM_FACADE_ENABLED is true.
  */
 export const dimRoutes: FastifyPluginAsyncTypebox<{ context: AppContext }> = async (app, { context }) => {
   const { sts, keyManager, ownKeys, config, metrics } = context
