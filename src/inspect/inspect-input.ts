@@ -49,7 +49,8 @@ export async function inspectInput(input: string, context: InspectContext): Prom
     case 'credential':
       return inspectCredential(trimmed, context)
     case 'access-token':
-      return inspectAccessToken(trimmed, context, context.audience)
+      // A bare access token has no SI token around it, so the DID it is bound to stays unchecked.
+      return inspectAccessToken(trimmed, context, undefined)
     case 'self-issued-token':
       return inspectSelfIssuedToken(trimmed, context)
     case 'unknown': {

@@ -84,6 +84,8 @@ export async function inspectAccessToken(
   }
   if (presenterDid !== undefined) {
     await list.run('sub = presenter', () => checkBoundTo(payload, presenterDid), () => presenterDid)
+  } else {
+    list.note(`the access token is bound to ${JSON.stringify(payload.sub ?? null)}; only the SI token that carries it can be checked against that`)
   }
   await list.run(
     'time claims',

@@ -51,6 +51,7 @@ export const dimRoutes: FastifyPluginAsyncTypebox<{ context: AppContext }> = asy
   }
   const facade = new DimFacade(sts, config.dim)
   await app.register(formBody)
+  // NOTE: the DIM company-identity API, which connector DID self-registration calls, is not served.
 
   app.post(
     '/dim/oauth/token',
