@@ -35,8 +35,7 @@ export async function inspectPresentation(raw: string, context: InspectContext):
   for (const [index, credential] of credentials.entries()) {
     const credentialContext = { ...context, ...(holder === undefined ? {} : { holder }) }
     const inspection = await inspectCredential(credential, credentialContext, new CheckList(`credential ${index}: `))
-    list.checks.push(...inspection.checks)
-    list.notes.push(...inspection.notes)
+    list.include(inspection)
     nested.push(inspection.decoded)
   }
   return list.toInspection('presentation', { header, payload: { ...payload, vp: undefined }, credentials: nested })

@@ -128,8 +128,7 @@ async function inspectEmbeddedToken(list: CheckList, token: string, presenterDid
     return { kind: 'foreign', header: decoded.header, payload: decoded.payload }
   }
   const nested = await inspectAccessToken(token, context, presenterDid, new CheckList('access token: '))
-  list.checks.push(...nested.checks)
-  list.notes.push(...nested.notes)
+  list.include(nested)
   return { kind: 'access-token', ...nested.decoded }
 }
 

@@ -7,7 +7,7 @@ export interface CheckResult {
   detail: string
 }
 
-/** What `inspect` found: the kind of input, every check, and the decoded content. */
+/** Result of `inspect`: the kind of input, every check, and the decoded content. */
 export interface Inspection {
   kind: InspectedKind
   ok: boolean
@@ -40,7 +40,7 @@ export class CheckList {
     this.#prefix = prefix
   }
 
-  /** Runs one check; returns its value, or undefined when it failed. */
+  /** Runs one check and returns its value, or undefined when it failed. */
   async run<T>(name: string, check: () => T | Promise<T>, passed?: (value: T) => string): Promise<T | undefined> {
     try {
       const value = await check()
@@ -66,7 +66,7 @@ export class CheckList {
   }
 
   /** Adds the checks and notes of a nested inspection, such as a credential inside a presentation. */
-  include(nested: CheckList): void {
+  include(nested: Inspection): void {
     this.checks.push(...nested.checks)
     this.notes.push(...nested.notes)
   }
