@@ -1,6 +1,6 @@
 import type { JWTPayload } from 'jose'
 import { purposeOf } from '../did/verification-method.js'
-import { checkAccessTokenTimes, checkBoundTo, checkMintedBy, verifyWithOwnKey } from '../tokens/access-token.js'
+import { checkBoundTo, checkMintedBy, verifyWithOwnKey } from '../tokens/access-token.js'
 import { decodeJwtParts, requireStringClaim, type DecodedJwt } from '../tokens/decode-jwt.js'
 import { isTokenUsed } from '../tokens/jti-store.js'
 import {
@@ -87,12 +87,8 @@ export async function inspectAccessToken(
   } else {
     list.note(`the access token is bound to ${JSON.stringify(payload.sub ?? null)}; only the SI token that carries it can be checked against that`)
   }
-  await list.run(
-    'time claims',
-    () => checkAccessTokenTimes(payload, Math.floor(context.nowMs / 1000), context.leewaySeconds),
-    () => expiryText(payload, context.nowMs),
-  )
-  amendExpiry(list, payload, context.nowMs)
+  // The service runs the same time check on access tokens and only reports it as ERR_ACCESS_TOKEN_INVALID.
+  inspectTimes(list, payload, context, accessTokenName)
 
   if (local !== undefined) {
     const check = { participantId: local.participant.id, holderDid: local.participant.did }
@@ -180,12 +176,4 @@ function relativeText(code: string, payload: JWTPayload, nowMs: number): string 
     if (typeof start === 'number') return relativeTo(start * 1000, nowMs)
   }
   return ''
-}
-
-/** Adds the relative time to a failed access token time check, whose code ERR_ACCESS_TOKEN_INVALID hides the time code. */
-function amendExpiry(list: CheckList, payload: JWTPayload, nowMs: number): void {
-  const last = list.checks.at(-1)
-  if (last === undefined || last.ok || !last.name.endsWith('time claims')) return
-  if (/expired/.test(last.detail)) last.detail += relativeText('ERR_TOKEN_EXPIRED', payload, nowMs)
-  else if (/future|not valid before/.test(last.detail)) last.detail += relativeText('ERR_TOKEN_NOT_YET_VALID', payload, nowMs)
 }

@@ -183,6 +183,20 @@ t.test('inspect', async (t) => {
     t.equal(check(output, 'access token: signature').ok, true)
     t.equal((output.decoded.token as { kind: string }).kind, 'access-token')
 
+    const expiredAccess = await holder.sign({
+      iss: holder.did,
+      sub: verifier.did,
+      aud: holder.did,
+      scope: 'org.eclipse.tractusx.vc.type:MembershipCredential:read',
+      jti: randomUUID(),
+      iat: now - 3600,
+      exp: now - 1800,
+    })
+    const stale = await verifier.sign(selfIssuedClaims(verifier.did, holder.did, { token: expiredAccess }))
+    const staleResult = await inspect(['--audience', holder.did, stale])
+    t.equal(staleResult.code, 1)
+    t.match(check(staleResult.output, 'access token: time claims').detail, /the access token expired at .*\(30 minutes ago\)/)
+
     const foreign = await verifier.sign(selfIssuedClaims(verifier.did, holder.did, { token: 'opaque-edr-token' }))
     const opaque = await inspect(['--audience', holder.did, foreign])
     t.equal(opaque.code, 0)
