@@ -5,6 +5,7 @@ import { renderVariablesTable } from '../config/render-table.js'
 import { SeedError } from '../seed/load-seed.js'
 import { MigrationError } from '../storage/migrate.js'
 import { exitCodes } from './exit-codes.js'
+import { inspectCommand } from './inspect-command.js'
 import { keysCommand } from './keys-command.js'
 import { migrateCommand } from './migrate-command.js'
 import { seedCommand } from './seed-command.js'
@@ -58,6 +59,12 @@ export async function main(argv: string[]): Promise<number> {
 
   program.addCommand(
     keysCommand((code) => {
+      exitCode = code
+    }),
+  )
+
+  program.addCommand(
+    inspectCommand((code) => {
       exitCode = code
     }),
   )

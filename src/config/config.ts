@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { readDidConfig, type DidConfig } from './did-variables.js'
+import { readDimConfig, type DimConfig } from './dim-variables.js'
 import { readIssuerConfig, type IssuerConfig } from './issuer-variables.js'
 import { readKeyConfig, type KeyConfig } from './key-variables.js'
 import { readOfferConfig, type OfferConfig } from './offer-variables.js'
@@ -38,6 +39,7 @@ export interface Config {
   issuer: IssuerConfig
   statusLists: StatusListConfig
   offers: OfferConfig
+  dim: DimConfig
 }
 
 /** Raised when environment variables are missing or invalid; the message names each one. */
@@ -92,6 +94,7 @@ export function loadConfig(env: Environment = process.env): Config {
     issuer: readIssuerConfig(read, problems),
     statusLists: readStatusListConfig(read),
     offers: readOfferConfig(read),
+    dim: readDimConfig(read),
   }
 
   if (config.publicListener.port !== 0 && config.publicListener.port === config.internalListener.port) {

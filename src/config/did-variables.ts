@@ -96,7 +96,7 @@ const bracketedHost = /^\[([^\]]+)\](?::(\d+))?$/
 const plainHost = /^([a-z0-9.-]+)(?::(\d+))?$/i
 
 /** Parses `host`, `host:port`, `[ipv6]` and `[ipv6]:port` entries, separated by commas. */
-function hostList(raw: string): readonly HostRule[] {
+export function hostList(raw: string): readonly HostRule[] {
   return raw
     .split(',')
     .map((entry) => entry.trim())

@@ -1,4 +1,5 @@
 import { didVariables } from './did-variables.js'
+import { dimVariables } from './dim-variables.js'
 import { issuerVariables } from './issuer-variables.js'
 import { keyVariables } from './key-variables.js'
 import * as parse from './parsers.js'
@@ -123,6 +124,7 @@ export const variables = {
   ...issuerVariables,
   ...statusListVariables,
   ...offerVariables,
+  ...dimVariables,
 } as const
 
 export type Variables = typeof variables

@@ -29,17 +29,10 @@ export async function verifyJwtCredential(
 ): Promise<ParsedCredential> {
   const relaxed = check.relaxedDataModel === true
   const credential = parseJwtCredential(raw, { allowMissingBaseType: relaxed })
-  const { header, payload, issuer } = credential
+  const { header, issuer } = credential
 
-  if (typeof payload.iss === 'string' && payload.iss !== issuer) {
-    throw invalid(`the credential "iss" ${quote(payload.iss)} differs from its issuer ${quote(issuer)}`)
-  }
-  if (credential.subjectId !== check.holderDid) {
-    throw invalid(`the credential is issued to ${quote(credential.subjectId ?? 'nobody')}, not to ${quote(check.holderDid)}`)
-  }
-  if (!relaxed && typeof payload.sub === 'string' && payload.sub !== check.holderDid) {
-    throw invalid(`the credential "sub" ${quote(payload.sub)} is not ${quote(check.holderDid)}`)
-  }
+  checkIssuerClaim(credential)
+  checkCredentialSubject(credential, check.holderDid, relaxed)
   checkValidity(credential, check)
 
   const { key } = await resolveVerificationKey(resolver, {
@@ -60,7 +53,30 @@ export async function verifyJwtCredential(
   return credential
 }
 
-function checkValidity(credential: ParsedCredential, check: CredentialCheck): void {
+/** Checks that a JWT `iss`, when present, names the credential's issuer. */
+export function checkIssuerClaim(credential: ParsedCredential): void {
+  const { payload, issuer } = credential
+  if (typeof payload.iss === 'string' && payload.iss !== issuer) {
+    throw invalid(`the credential "iss" ${quote(payload.iss)} differs from its issuer ${quote(issuer)}`)
+  }
+}
+
+/**
+ * Checks that the credential is issued to the holder: `credentialSubject.id`, and the JWT `sub`
+ * unless `relaxed` admits another `sub`.
+ */
+export function checkCredentialSubject(credential: ParsedCredential, holderDid: string, relaxed: boolean): void {
+  const { payload } = credential
+  if (credential.subjectId !== holderDid) {
+    throw invalid(`the credential is issued to ${quote(credential.subjectId ?? 'nobody')}, not to ${quote(holderDid)}`)
+  }
+  if (!relaxed && typeof payload.sub === 'string' && payload.sub !== holderDid) {
+    throw invalid(`the credential "sub" ${quote(payload.sub)} is not ${quote(holderDid)}`)
+  }
+}
+
+/** Checks the validity period, `validFrom` to `validUntil`, with the clock leeway. */
+export function checkValidity(credential: ParsedCredential, check: Pick<CredentialCheck, 'nowMs' | 'leewaySeconds'>): void {
   const leewayMs = check.leewaySeconds * 1000
   if (credential.validFrom && credential.validFrom.getTime() > check.nowMs + leewayMs) {
     throw invalid(`the credential is not valid before ${credential.validFrom.toISOString()}`)

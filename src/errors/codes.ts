@@ -277,6 +277,18 @@ export const errorCodes = {
     oauthError: 'invalid_client',
     description: 'The STS client id is unknown, the secret is wrong, or the participant is deactivated.',
   },
+  ERR_DIM_REQUEST_INVALID: {
+    status: 400,
+    description: 'The DIM STS request has neither or both of grantAccess and signToken, or grantAccess lists no credential type.',
+  },
+  ERR_DIM_TOKEN_INVALID: {
+    status: 401,
+    description: 'The bearer token of a DIM STS request is not one that POST /dim/oauth/token issued, has expired, or its STS client is gone.',
+  },
+  ERR_DIM_DID_MISMATCH: {
+    status: 403,
+    description: 'consumerDid, issuer or subject of the DIM STS request is not the DID of the authenticated STS client.',
+  },
   ERR_ISSUER_DEFINITION_NOT_FOUND: {
     status: 404,
     description: 'The issuer has no credential definition with this id.',

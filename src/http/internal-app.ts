@@ -6,13 +6,14 @@ import { createBaseApp } from './base-app.js'
 import type { AppContext } from './context.js'
 import { notFoundHandler } from './error-handler.js'
 import { adminRoutes } from './routes/admin/index.js'
+import { dimRoutes } from './routes/dim.js'
 import { healthRoutes } from './routes/health.js'
 import { metricsRoutes } from './routes/metrics.js'
 import { stsRoutes } from './routes/sts.js'
 
 /**
- * Builds the internal listener: admin API, health, metrics and the OpenAPI document with its
- * docs page at `/docs`. It must never sit behind a public load balancer.
+ * Builds the internal listener: admin API, health, metrics, the STS (with the DIM facade when
+ * DIM_FACADE_ENABLED is true) and the OpenAPI document with its docs page at `/docs`. It must never sit behind a public load balancer.
  */
 export async function buildInternalApp(context: AppContext): Promise<FastifyInstance> {
   const app = createBaseApp(context, 'internal')
@@ -32,6 +33,7 @@ export async function buildInternalApp(context: AppContext): Promise<FastifyInst
   await app.register(metricsRoutes, { context })
   await app.register(adminRoutes, { context, prefix: '/v1' })
   await app.register(stsRoutes, { sts: context.sts, stsTokens: context.metrics.stsTokens })
+  if (context.config.dim.enabled) await app.register(dimRoutes, { context })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   app.setNotFoundHandler(notFoundHandler)
   return app

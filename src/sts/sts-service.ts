@@ -56,7 +56,12 @@ export class SecureTokenService {
   }
 
   async issue(request: StsTokenRequest): Promise<StsTokenResponse> {
-    const client = await this.#authenticate(request.clientId, request.clientSecret)
+    const client = await this.authenticate(request.clientId, request.clientSecret)
+    return this.issueFor(client, request)
+  }
+
+  /** Mints an SI token for a client that is already authenticated, such as by a DIM bearer token. */
+  async issueFor(client: StsClientCredential, request: Omit<StsTokenRequest, 'clientId' | 'clientSecret'>): Promise<StsTokenResponse> {
     const { tokens, keyManager } = this.#options
     const nowSeconds = Math.floor(this.#now() / 1000)
     const did = client.participantDid
@@ -88,16 +93,23 @@ export class SecureTokenService {
     this.#clients.clear()
   }
 
-  async #authenticate(clientId: string, clientSecret: string): Promise<StsClientCredential> {
+  /** Returns the client when the secret matches and its participant is active, and throws ERR_STS_CLIENT_INVALID otherwise. */
+  async authenticate(clientId: string, clientSecret: string): Promise<StsClientCredential> {
+    const client = await this.findActiveClient(clientId)
+    if (!client || !secretMatches(clientSecret, client.secretHash)) {
+      throw new AppError('ERR_STS_CLIENT_INVALID', 'client authentication failed')
+    }
+    return client
+  }
+
+  /** Returns the client of an active participant, from a cache of `clientCacheTtlSeconds`, or undefined. */
+  async findActiveClient(clientId: string): Promise<StsClientCredential | undefined> {
     let client = this.#clients.get(clientId)
     if (client === undefined) {
       client = (await findStsClientCredential(this.#options.db, clientId)) ?? null
       this.#clients.set(clientId, client)
     }
-    if (!client || !secretMatches(clientSecret, client.secretHash) || client.participantState !== 'active') {
-      throw new AppError('ERR_STS_CLIENT_INVALID', 'client authentication failed')
-    }
-    return client
+    return client && client.participantState === 'active' ? client : undefined
   }
 
   #now(): number {

@@ -72,24 +72,40 @@ export async function verifyAccessToken(
   if (token === undefined || token === '') {
     throw new TokenError('ERR_ACCESS_TOKEN_INVALID', 'the Self-Issued ID token carries no access token in "token"')
   }
-  const tokenName = 'the access token'
   const { header, payload } = decodeAccessToken(token)
-  if (payload.iss !== check.holderDid || !audienceContains(payload.aud, check.holderDid)) {
-    throw new TokenError('ERR_ACCESS_TOKEN_INVALID', `${tokenName} was not minted by ${JSON.stringify(check.holderDid)}`)
-  }
-  if (payload.sub !== check.presenterDid) {
-    throw new TokenError('ERR_ACCESS_TOKEN_INVALID', `${tokenName} is bound to another DID than ${JSON.stringify(check.presenterDid)}`)
-  }
-  try {
-    checkTimeClaims(payload, check.nowSeconds, check.leewaySeconds, tokenName)
-  } catch (error) {
-    throw new TokenError('ERR_ACCESS_TOKEN_INVALID', (error as Error).message)
-  }
+  checkMintedBy(payload, check.holderDid)
+  checkBoundTo(payload, check.presenterDid)
+  checkAccessTokenTimes(payload, check.nowSeconds, check.leewaySeconds)
   await verifyWithOwnKey(ownKeys, token, header, check)
   const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : []
   return {
     scopes: scopes.map(parseScope).filter((scope): scope is Scope => scope !== undefined),
     jti: typeof payload.jti === 'string' ? payload.jti : undefined,
+  }
+}
+
+const tokenName = 'the access token'
+
+/** Checks that the access token is issued by and addressed to the holder that checks it. */
+export function checkMintedBy(payload: JWTPayload, holderDid: string): void {
+  if (payload.iss !== holderDid || !audienceContains(payload.aud, holderDid)) {
+    throw new TokenError('ERR_ACCESS_TOKEN_INVALID', `${tokenName} was not minted by ${JSON.stringify(holderDid)}`)
+  }
+}
+
+/** Checks that the access token's `sub` is the DID that presents it. */
+export function checkBoundTo(payload: JWTPayload, presenterDid: string): void {
+  if (payload.sub !== presenterDid) {
+    throw new TokenError('ERR_ACCESS_TOKEN_INVALID', `${tokenName} is bound to another DID than ${JSON.stringify(presenterDid)}`)
+  }
+}
+
+/** Checks `exp`, `iat` and `nbf` of the access token and raises ERR_ACCESS_TOKEN_INVALID when one fails. */
+export function checkAccessTokenTimes(payload: JWTPayload, nowSeconds: number, leewaySeconds: number): void {
+  try {
+    checkTimeClaims(payload, nowSeconds, leewaySeconds, tokenName)
+  } catch (error) {
+    throw new TokenError('ERR_ACCESS_TOKEN_INVALID', (error as Error).message)
   }
 }
 
@@ -101,11 +117,12 @@ function decodeAccessToken(token: string) {
   }
 }
 
-async function verifyWithOwnKey(
+/** Verifies the access token's signature with a current `sign_token` key of the holder, read from this service's key store. */
+export async function verifyWithOwnKey(
   ownKeys: OwnVerificationKeys,
   token: string,
   header: { alg: string; kid?: string },
-  check: AccessTokenCheck,
+  check: Pick<AccessTokenCheck, 'participantId' | 'holderDid'>,
 ): Promise<void> {
   const prefix = `${check.holderDid}#`
   const fragment = header.kid?.startsWith(prefix) ? header.kid.slice(prefix.length) : undefined

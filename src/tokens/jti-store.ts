@@ -30,3 +30,9 @@ export async function deleteExpiredTokenUses(db: Queryable, before: Date): Promi
   const result = await db.query('DELETE FROM token_ids WHERE expires_at < $1', [before])
   return result.rowCount
 }
+
+/** Tells whether this participant has already accepted a token with this id, without recording it. */
+export async function isTokenUsed(db: Queryable, participantId: string, jti: string): Promise<boolean> {
+  const result = await db.query('SELECT 1 FROM token_ids WHERE participant_id = $1 AND jti = $2', [participantId, jti])
+  return result.rows.length > 0
+}

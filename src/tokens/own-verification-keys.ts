@@ -17,10 +17,11 @@ export interface OwnVerificationKey {
  * state. A key revoked on another replica is still accepted here for at most the TTL.
  */
 export class OwnVerificationKeys {
-  readonly #keyManager: KeyManager
+  readonly #keyManager: Pick<KeyManager, 'list'>
   readonly #cache: ExpiringCache<string, Promise<OwnVerificationKey[]>>
 
-  constructor(keyManager: KeyManager, ttlSeconds: number) {
+  /** `keyManager` needs only `list`, so a read-only key listing of the database also fits. */
+  constructor(keyManager: Pick<KeyManager, 'list'>, ttlSeconds: number) {
     this.#keyManager = keyManager
     this.#cache = new ExpiringCache({ ttlMs: ttlSeconds * 1000, maxEntries: 10_000 })
   }

@@ -49,16 +49,8 @@ export class SelfIssuedTokenVerifier {
     const tokenName = 'the Self-Issued ID token'
     const { header, payload } = decodeJwtParts(token, tokenName)
 
-    const issuer = requireStringClaim(payload, 'iss', tokenName)
-    const subject = requireStringClaim(payload, 'sub', tokenName)
-    if (issuer !== subject) {
-      throw new TokenError('ERR_TOKEN_SUBJECT_MISMATCH', `${tokenName} has "iss" ${quote(issuer)} but "sub" ${quote(subject)}`)
-    }
-
-    if (payload.aud === undefined) throw new TokenError('ERR_TOKEN_CLAIM_MISSING', `${tokenName} has no "aud" claim`)
-    if (!audienceContains(payload.aud, receiver.did)) {
-      throw new TokenError('ERR_TOKEN_AUDIENCE_MISMATCH', `${tokenName} is not addressed to ${quote(receiver.did)}`)
-    }
+    const { issuer, subject } = checkIssuerIsSubject(payload, tokenName)
+    checkAudience(payload, receiver.did, tokenName)
 
     const nowSeconds = Math.floor(this.#now() / 1000)
     checkTimeClaims(payload, nowSeconds, this.#options.leewaySeconds, tokenName)
@@ -72,9 +64,7 @@ export class SelfIssuedTokenVerifier {
       purpose: purposeOf.siToken,
     })
     await verifySignature(token, key, header.alg, tokenName)
-    if (document.id !== subject) {
-      throw new TokenError('ERR_TOKEN_SUBJECT_MISMATCH', `${tokenName} has "sub" ${quote(subject)} but its DID document is ${quote(document.id)}`)
-    }
+    checkDocumentIsSubject(document.id, subject, tokenName)
 
     const firstUse = await recordTokenUse(this.#options.db, {
       participantId: receiver.participantId,
@@ -102,7 +92,33 @@ export async function verifySignature(token: string, key: CryptoKey, alg: string
   }
 }
 
-function optionalTokenClaim(payload: JWTPayload, tokenName: string): string | undefined {
+/** Checks that `iss` and `sub` are present and equal, as DCP requires of a Self-Issued ID token. */
+export function checkIssuerIsSubject(payload: JWTPayload, tokenName: string): { issuer: string; subject: string } {
+  const issuer = requireStringClaim(payload, 'iss', tokenName)
+  const subject = requireStringClaim(payload, 'sub', tokenName)
+  if (issuer !== subject) {
+    throw new TokenError('ERR_TOKEN_SUBJECT_MISMATCH', `${tokenName} has "iss" ${quote(issuer)} but "sub" ${quote(subject)}`)
+  }
+  return { issuer, subject }
+}
+
+/** Checks that `aud` is present and contains the receiver's DID. */
+export function checkAudience(payload: JWTPayload, receiverDid: string, tokenName: string): void {
+  if (payload.aud === undefined) throw new TokenError('ERR_TOKEN_CLAIM_MISSING', `${tokenName} has no "aud" claim`)
+  if (!audienceContains(payload.aud, receiverDid)) {
+    throw new TokenError('ERR_TOKEN_AUDIENCE_MISMATCH', `${tokenName} is not addressed to ${quote(receiverDid)}`)
+  }
+}
+
+/** Checks that the resolved DID document is the document of `sub`, not of another DID. */
+export function checkDocumentIsSubject(documentId: string, subject: string, tokenName: string): void {
+  if (documentId !== subject) {
+    throw new TokenError('ERR_TOKEN_SUBJECT_MISMATCH', `${tokenName} has "sub" ${quote(subject)} but its DID document is ${quote(documentId)}`)
+  }
+}
+
+/** Reads the optional `token` claim, which must be a string when present. */
+export function optionalTokenClaim(payload: JWTPayload, tokenName: string): string | undefined {
   const value = payload.token
   if (value === undefined || value === null) return undefined
   if (typeof value !== 'string') throw new TokenError('ERR_TOKEN_MALFORMED', `${tokenName} has a "token" claim that is not a string`)

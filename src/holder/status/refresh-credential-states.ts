@@ -8,8 +8,8 @@ import {
 } from '../../storage/credential-repository.js'
 import type { Queryable } from '../../storage/database.js'
 import { isBitSet } from './encoded-list.js'
-import { statusEntriesOf } from './status-entry.js'
-import type { StatusListClient } from './status-list-client.js'
+import { statusEntriesOf, type StatusEntry } from './status-entry.js'
+import type { StatusList, StatusListClient } from './status-list-client.js'
 
 export interface RefreshSummary {
   checked: number
@@ -54,17 +54,25 @@ async function stateFromLists(credential: StoredCredential, lists: StatusListCli
   for (const entry of statusEntriesOf(credential.statusEntries)) {
     if (entry.purpose !== 'revocation' && entry.purpose !== 'suspension') continue
     const list = await lists.getList(entry.listUrl, entry.kind)
-    // A list from another issuer could revoke credentials it never issued.
-    if (list.issuer !== credential.issuerDid) {
-      throw new AppError('ERR_STATUS_LIST_INVALID', `status list ${JSON.stringify(entry.listUrl)} is issued by ${JSON.stringify(list.issuer)}, not by the credential's issuer`)
-    }
-    if (list.purpose !== entry.purpose) {
-      throw new AppError('ERR_STATUS_LIST_INVALID', `status list ${JSON.stringify(entry.listUrl)} has purpose ${JSON.stringify(list.purpose)}, but the entry names ${JSON.stringify(entry.purpose)}`)
-    }
-    const set = isBitSet(list.bits, entry.index)
+    const set = statusBitOf(list, entry, credential.issuerDid)
     if (entry.purpose === 'revocation') revoked ||= set
     else suspended ||= set
   }
   if (revoked) return 'revoked'
   return suspended ? 'suspended' : 'issued'
+}
+
+/**
+ * Reads the bit of a status entry from its verified list. The list must come from the
+ * credential's issuer, because a list from another issuer could revoke credentials it never
+ * issued, and must have the purpose the entry names.
+ */
+export function statusBitOf(list: StatusList, entry: StatusEntry, issuerDid: string): boolean {
+  if (list.issuer !== issuerDid) {
+    throw new AppError('ERR_STATUS_LIST_INVALID', `status list ${JSON.stringify(entry.listUrl)} is issued by ${JSON.stringify(list.issuer)}, not by the credential's issuer`)
+  }
+  if (list.purpose !== entry.purpose) {
+    throw new AppError('ERR_STATUS_LIST_INVALID', `status list ${JSON.stringify(entry.listUrl)} has purpose ${JSON.stringify(list.purpose)}, but the entry names ${JSON.stringify(entry.purpose)}`)
+  }
+  return isBitSet(list.bits, entry.index)
 }

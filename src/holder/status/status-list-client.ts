@@ -32,6 +32,7 @@ const listCredentialTypes: Record<StatusListKind, string> = {
   BitstringStatusList: 'BitstringStatusListCredential',
   StatusList2021: 'StatusList2021Credential',
 }
+const listKinds = Object.keys(listCredentialTypes) as StatusListKind[]
 
 /**
  * Fetches status list credentials through the guarded fetch, verifies them, and keeps each for
@@ -46,10 +47,13 @@ export class StatusListClient {
     this.#options = options
   }
 
-  /** Returns the verified list at `url`, from the cache while it is fresh. */
-  async getList(url: string, kind: StatusListKind): Promise<StatusList> {
+  /**
+   * Returns the verified list at `url`, from the cache while it is fresh. Without `kind`, a list
+   * of either type is accepted and its type is taken from the credential.
+   */
+  async getList(url: string, kind?: StatusListKind): Promise<StatusList> {
     const now = this.#now()
-    const key = `${kind} ${url}`
+    const key = `${kind ?? 'any'} ${url}`
     const cached = this.#cache.get(key)
     if (cached && cached.expiresAt > now) return cached.list
 
@@ -60,7 +64,7 @@ export class StatusListClient {
     return list
   }
 
-  async #load(url: string, kind: StatusListKind): Promise<StatusList> {
+  async #load(url: string, kind: StatusListKind | undefined): Promise<StatusList> {
     const target = parseUrl(url)
     const { maxBytes } = this.#options.config
     const fetchOptions = { ...this.#options.fetchOptions, maxBytes, accept: 'application/vc+jwt, application/statuslist+jwt, application/jwt' }
@@ -99,10 +103,12 @@ export class StatusListClient {
     return { ...document, issuer }
   }
 
-  #interpret(document: Record<string, unknown>, kind: StatusListKind, url: string): StatusList {
+  #interpret(document: Record<string, unknown>, expected: StatusListKind | undefined, url: string): StatusList {
     const types = Array.isArray(document.type) ? document.type : [document.type]
-    if (!types.includes(listCredentialTypes[kind])) {
-      throw invalid(`status list ${JSON.stringify(url)} is not a ${listCredentialTypes[kind]}`)
+    const kinds = expected === undefined ? listKinds : [expected]
+    const kind = kinds.find((candidate) => types.includes(listCredentialTypes[candidate]))
+    if (kind === undefined) {
+      throw invalid(`status list ${JSON.stringify(url)} is not a ${kinds.map((candidate) => listCredentialTypes[candidate]).join(' or ')}`)
     }
     const validUntil = document.validUntil ?? document.expirationDate
     if (typeof validUntil === 'string' && Date.parse(validUntil) <= this.#now()) {
