@@ -3,6 +3,7 @@ import { readDidConfig, type DidConfig } from './did-variables.js'
 import { readIssuerConfig, type IssuerConfig } from './issuer-variables.js'
 import { readKeyConfig, type KeyConfig } from './key-variables.js'
 import { readOfferConfig, type OfferConfig } from './offer-variables.js'
+import { readCredentialRequestConfig, type CredentialRequestConfig } from './credential-request-variables.js'
 import { readStatusListConfig, type StatusListConfig } from './status-list-variables.js'
 import { readTokenConfig, type TokenConfig } from './token-variables.js'
 import type { ValueOfVariable } from './variable.js'
@@ -38,6 +39,7 @@ export interface Config {
   issuer: IssuerConfig
   statusLists: StatusListConfig
   offers: OfferConfig
+  credentialRequests: CredentialRequestConfig
 }
 
 /** Raised when environment variables are missing or invalid; the message names each one. */
@@ -92,6 +94,7 @@ export function loadConfig(env: Environment = process.env): Config {
     issuer: readIssuerConfig(read, problems),
     statusLists: readStatusListConfig(read),
     offers: readOfferConfig(read),
+    credentialRequests: readCredentialRequestConfig(read),
   }
 
   if (config.publicListener.port !== 0 && config.publicListener.port === config.internalListener.port) {

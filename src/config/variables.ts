@@ -1,4 +1,5 @@
 import { didVariables } from './did-variables.js'
+import { credentialRequestVariables } from './credential-request-variables.js'
 import { issuerVariables } from './issuer-variables.js'
 import { keyVariables } from './key-variables.js'
 import * as parse from './parsers.js'
@@ -123,6 +124,7 @@ export const variables = {
   ...issuerVariables,
   ...statusListVariables,
   ...offerVariables,
+  ...credentialRequestVariables,
 } as const
 
 export type Variables = typeof variables
