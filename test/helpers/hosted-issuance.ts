@@ -31,21 +31,17 @@ export async function freePort(): Promise<number> {
 
 /**
  * Starts the service on a fixed loopback port whose URL is PUBLIC_BASE_URL, so the IssuerService
- * and CredentialService entries of hosted DID documents lead back to it. The issuer has the
- * definitions `membership` (MembershipCredential from the `bpn` attribute) and `sensitive-data`,
- * unless `definitions` replaces them, and both wallets are registered holders.
+ * and CredentialService entries of hosted DID documents lead back to it.
  */
-export async function startHostedIssuance(
+export async function startOnPort(
   t: { teardown(fn: () => unknown): void },
-  options: { db: Database; env?: Environment; port?: number; definitions?: object[] },
-): Promise<HostedIssuance> {
-  const port = options.port ?? (await freePort())
-  const host = `127.0.0.1%3A${port}`
-  const server = await startTestServer(t, {
+  options: { db: Database; port: number; env?: Environment },
+): Promise<RunningServer> {
+  return startTestServer(t, {
     db: options.db,
     env: {
-      PUBLIC_PORT: String(port),
-      PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+      PUBLIC_PORT: String(options.port),
+      PUBLIC_BASE_URL: `http://127.0.0.1:${options.port}`,
       DID_WEB_HTTP_HOSTS: '127.0.0.1',
       ISSUER_DELIVERY_INTERVAL_MS: '200',
       ISSUER_DELIVERY_BACKOFF_SECONDS: '1',
@@ -54,25 +50,51 @@ export async function startHostedIssuance(
       ...options.env,
     },
   })
+}
+
+/** The did:web DID of participant `id` on the loopback service at `port`. */
+export function loopbackDid(port: number, id: string): string {
+  return `did:web:127.0.0.1%3A${port}:${id}`
+}
+
+/** Creates a holder participant with a key and returns its STS client secret. */
+export async function createWallet(server: RunningServer, id: string, did: string): Promise<string> {
+  const created = await adminRequest(server.internalApp, 'POST', '/v1/participants', {
+    body: { id, did, displayName: id, roles: ['holder'] },
+  })
+  if (created.statusCode !== 201) throw new Error(`creating wallet failed: ${created.body}`)
+  return created.json().stsClient.clientSecret
+}
+
+/**
+ * Creates the issuing participant with the given definitions (by default `membership`, a
+ * MembershipCredential from the `bpn` attribute, and `sensitive-data`) and registers each holder
+ * DID with a BPN.
+ */
+export async function createIssuer(server: RunningServer, did: string, holderDids: string[], definitions: object[] = defaultDefinitions) {
   const app = server.internalApp
-  const issuerDid = `did:web:${host}:${hostedIssuerId}`
-  const walletDid = (id: string) => `did:web:${host}:${id}`
-  const stsSecrets: Record<string, string> = {}
-  if ((await adminRequest(app, 'GET', `/v1/participants/${hostedIssuerId}`)).statusCode === 404) {
-    await createParticipant(app, { id: hostedIssuerId, did: issuerDid, roles: ['issuer'], createKey: true })
-    for (const [index, id] of walletIds.entries()) {
-      const created = await adminRequest(app, 'POST', '/v1/participants', {
-        body: { id, did: walletDid(id), displayName: id, roles: ['holder'] },
-      })
-      if (created.statusCode !== 201) throw new Error(`creating wallet failed: ${created.body}`)
-      stsSecrets[id] = created.json().stsClient.clientSecret
-      await registerWallet(server, walletDid(id), { bpn: `BPNL00000000000${index + 1}` })
-    }
-    for (const definition of options.definitions ?? defaultDefinitions) {
-      const response = await adminRequest(app, 'POST', `/v1/participants/${hostedIssuerId}/issuer/credential-definitions`, { body: definition })
-      if (response.statusCode !== 201) throw new Error(`creating definition failed: ${response.body}`)
-    }
+  await createParticipant(app, { id: hostedIssuerId, did, roles: ['issuer'], createKey: true })
+  for (const [index, holderDid] of holderDids.entries()) {
+    await registerWallet(server, holderDid, { bpn: `BPNL00000000000${index + 1}` })
   }
+  for (const definition of definitions) {
+    const response = await adminRequest(app, 'POST', `/v1/participants/${hostedIssuerId}/issuer/credential-definitions`, { body: definition })
+    if (response.statusCode !== 201) throw new Error(`creating definition failed: ${response.body}`)
+  }
+}
+
+/** Starts one service that hosts the issuer and both wallets. */
+export async function startHostedIssuance(
+  t: { teardown(fn: () => unknown): void },
+  options: { db: Database; env?: Environment; definitions?: object[] },
+): Promise<HostedIssuance> {
+  const port = await freePort()
+  const server = await startOnPort(t, { db: options.db, port, ...(options.env ? { env: options.env } : {}) })
+  const walletDid = (id: string) => loopbackDid(port, id)
+  const issuerDid = loopbackDid(port, hostedIssuerId)
+  const stsSecrets: Record<string, string> = {}
+  for (const id of walletIds) stsSecrets[id] = await createWallet(server, id, walletDid(id))
+  await createIssuer(server, issuerDid, walletIds.map(walletDid), options.definitions)
   return { server, port, issuerDid, walletDid, stsSecrets }
 }
 
