@@ -169,7 +169,7 @@ export async function hasLiveCredentialRequest(
      LIMIT 1`,
     [input.participantId, input.issuerDid, liveRequestStates, input.credentialTypes, input.credentialObjectIds],
   )
-  return result.rowCount > 0
+  return result.rows.length > 0
 }
 
 /**
