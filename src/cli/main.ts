@@ -4,6 +4,7 @@ import { renderVariablesTable } from '../config/render-table.js'
 import { SeedError } from '../seed/load-seed.js'
 import { MigrationError } from '../storage/migrate.js'
 import { exitCodes } from './exit-codes.js'
+import { credentialsCommand } from './credentials-command.js'
 import { keysCommand } from './keys-command.js'
 import { migrateCommand } from './migrate-command.js'
 import { seedCommand } from './seed-command.js'
@@ -48,6 +49,12 @@ export async function main(argv: string[]): Promise<number> {
     .action(async (file: string) => {
       exitCode = await seedCommand(loadConfig(), file)
     })
+
+  program.addCommand(
+    credentialsCommand((code) => {
+      exitCode = code
+    }),
+  )
 
   program
     .command('config')
