@@ -6,8 +6,8 @@ const batchSize = 100
 
 /**
  * Records a renewal request for every stored credential that came from a credential request and
- * expires within `beforeSeconds`. The request asks the same issuer for the credential's type and
- * is sent by the request task. A credential gets at most one renewal, also across replicas,
+ * expires within `beforeSeconds`. The request names the same issuer and the credential's type,
+ * and the request task sends it. A credential gets at most one renewal, also across replicas,
  * because the insert is conditional on a unique index. Returns how many requests were created.
  */
 export async function renewExpiringCredentials(db: Queryable, beforeSeconds: number, logger: Logger): Promise<number> {
@@ -31,7 +31,7 @@ export async function renewExpiringCredentials(db: Queryable, beforeSeconds: num
 }
 
 /**
- * The type to request again: the last type other than VerifiableCredential, which by VC data
+ * Returns the type to request again: the last type other than VerifiableCredential, which by VC data
  * model convention is the specific one.
  * NOTE: a credential with several specific types is renewed by its last type only.
  */

@@ -56,14 +56,17 @@ export class CredentialRequestService {
     this.#options = options
   }
 
-  /** Time a replica reserves a claimed request: longer than the four bounded calls one attempt makes. */
+  /**
+   * Time a replica reserves a claimed request: the time limit of four issuer calls, more than one
+   * attempt makes, and 30 s for DID resolution and signing.
+   */
   get #claimMs(): number {
     return this.#options.config.timeoutMs * 4 + 30_000
   }
 
   /**
-   * Records a request and sends it at once. Raises the typed error of a failure that no retry
-   * can fix, after storing the request as `error`; a retryable failure returns it `pending`.
+   * Records a request and sends it at once. A failure that no retry can fix stores the request as
+   * `error` and raises its typed error, while a retryable failure returns the request `pending`.
    */
   async create(participant: Participant, input: CredentialRequestInput): Promise<CredentialRequest> {
     checkHolder(participant)
@@ -77,22 +80,6 @@ export class CredentialRequestService {
       claimMs: this.#claimMs,
     })
     return this.#sendOrThrow(participant, request)
-  }
-
-  /**
-   * Records a request for the background task to send, for callers that must not wait for the
-   * issuer, such as the seed applied at start.
-   */
-  async enqueue(participant: Participant, input: CredentialRequestInput): Promise<CredentialRequest> {
-    checkHolder(participant)
-    return insertCredentialRequest(this.#options.db, {
-      participantId: participant.id,
-      holderPid: randomUUID(),
-      issuerDid: input.issuerDid,
-      credentialTypes: input.credentialTypes,
-      credentialObjectIds: input.credentialObjectIds,
-      state: 'pending',
-    })
   }
 
   /** Sends an `error` or `rejected` request again under a new holderPid, with a fresh attempt budget. */
@@ -125,7 +112,7 @@ export class CredentialRequestService {
       if (request.state === 'pending') await this.#send(participant, request)
       else await this.#poll(participant, request)
     } catch (error) {
-      // Only storage and signing failures reach this point; the claim expires and the request is tried again.
+      // Only storage and signing failures reach this point. The claim expires, and the request is tried again.
       this.#options.logger.error({ err: error, participantId: request.participantId, requestId: request.id }, 'credential request attempt failed unexpectedly')
     }
   }
@@ -142,7 +129,7 @@ export class CredentialRequestService {
     let credentialObjectIds: string[] | undefined
     try {
       const base = await client.issuerServiceOf(request.issuerDid)
-      // A request by type finds its ids in the metadata on every attempt, so a retry sees current metadata.
+      // A request by type looks up its ids in the metadata on every attempt, so a retry uses the current metadata.
       credentialObjectIds = await client.resolveCredentialObjectIds(base, {
         credentialObjectIds: request.credentialTypes.length > 0 ? [] : request.credentialObjectIds,
         credentialTypes: request.credentialTypes,
@@ -179,7 +166,7 @@ export class CredentialRequestService {
           rejectionReason: 'the issuer reports the request as REJECTED and sent no reason',
           onlyFrom: ['requested'],
         })
-        logger.info(ids, 'credential request rejected, as its status poll found')
+        logger.info(ids, 'credential request rejected: the status poll returned REJECTED')
         return
       }
       if (status === 'RECEIVED') {

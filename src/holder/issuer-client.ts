@@ -41,7 +41,7 @@ export interface IssuerClientOptions {
   tokenTtlSeconds: number
 }
 
-/** What the holder asks for: CredentialObject ids, or credential types to find in the metadata. */
+/** Credentials to request: CredentialObject ids, or credential types to look up in the metadata. */
 export interface RequestedCredentials {
   credentialObjectIds: string[]
   credentialTypes: string[]
@@ -147,7 +147,7 @@ export class IssuerClient {
     }
     const supported = isObject(body) ? body.credentialsSupported : undefined
     if (!Array.isArray(supported)) {
-      throw new IssuerExchangeError('ERR_CREDENTIAL_REQUEST_REFUSED', `issuer metadata at ${url.href} has no "credentialsSupported" array`, false)
+      throw unknownCredential(`issuer metadata at ${url.href} has no "credentialsSupported" array`)
     }
     return supported.filter((entry): entry is { id: string; credentialType: unknown } => isObject(entry) && typeof entry.id === 'string')
   }

@@ -28,15 +28,15 @@ export async function ensureCredentialRequests(
     if ((request.credentialTypes === undefined) === (request.credentials === undefined)) {
       throw new SeedError(`"${field}" must have exactly one of "credentialTypes" and "credentials"`)
     }
-    const wanted = {
+    const newRequest = {
       participantId: participant.id,
       issuerDid: request.issuerDid,
       credentialTypes: [...new Set(request.credentialTypes ?? [])],
       credentialObjectIds: [...new Set((request.credentials ?? []).map((credential) => credential.id))],
     }
-    if (await hasLiveCredentialRequest(tx, wanted)) continue
-    await insertCredentialRequest(tx, { ...wanted, holderPid: randomUUID(), state: 'pending' })
-    const what = wanted.credentialTypes.length > 0 ? `types ${wanted.credentialTypes.join(', ')}` : `ids ${wanted.credentialObjectIds.join(', ')}`
-    changes.push({ participantId: participant.id, description: `credential request to ${request.issuerDid} for ${what} recorded` })
+    if (await hasLiveCredentialRequest(tx, newRequest)) continue
+    await insertCredentialRequest(tx, { ...newRequest, holderPid: randomUUID(), state: 'pending' })
+    const credentialList = newRequest.credentialTypes.length > 0 ? `types ${newRequest.credentialTypes.join(', ')}` : `ids ${newRequest.credentialObjectIds.join(', ')}`
+    changes.push({ participantId: participant.id, description: `credential request to ${request.issuerDid} for ${credentialList} recorded` })
   }
 }

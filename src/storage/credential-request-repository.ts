@@ -208,8 +208,8 @@ export async function markCredentialRequestSent(
 
 /**
  * Records a failed send attempt or poll: the request keeps its state and is tried again at
- * `nextAttemptAt`, or becomes `error` when that is undefined. A request the issuer answered
- * meanwhile keeps that answer.
+ * `nextAttemptAt`, or becomes `error` when that is undefined. A request that became issued,
+ * rejected or error meanwhile is left unchanged.
  */
 export async function markCredentialRequestFailed(
   db: Queryable,
@@ -230,7 +230,7 @@ export async function markCredentialRequestFailed(
 
 /**
  * Sets the state the issuer reported, with its id of the request and its reason for a
- * rejection; with `onlyFrom`, only a request in one of those states changes. A closed request
+ * rejection. With `onlyFrom`, only a request in one of those states changes. A closed request
  * leaves the background task's queue.
  */
 export async function updateCredentialRequestState(
@@ -254,7 +254,7 @@ export async function updateCredentialRequestState(
 
 /**
  * Makes an `error` or `rejected` request pending again with a new holderPid and a fresh attempt
- * budget, reserved for the caller for `claimMs`; returns undefined when the request is in another
+ * budget, reserved for the caller for `claimMs`. Returns undefined when the request is in another
  * state. The new holderPid keeps the
  * issuer from rejecting the resend as a repeated one.
  */
@@ -274,7 +274,7 @@ export async function resetCredentialRequest(
   return result.rows[0] && toRequest(result.rows[0])
 }
 
-/** Links stored credentials to the request they answered; a credential linked before keeps its link. */
+/** Links stored credentials to the request they were delivered for. A credential linked before keeps its link. */
 export async function linkCredentialsToRequest(db: Queryable, requestId: string, credentialIds: string[]): Promise<void> {
   await db.query(
     `UPDATE holder_credentials SET credential_request_id = $1

@@ -111,7 +111,7 @@ export const holderCredentialRequestRoutes: FastifyPluginAsyncTypebox<{ context:
         detail: { ...input },
         resultDetail: (result: unknown) => ({ requestId: (result as CredentialRequest).id }),
       }
-      // The request talks to the issuer outside the audit transaction, which then only records the outcome.
+      // The service calls the issuer outside the audit transaction, which then only records the outcome.
       const outcome = await settle(context.credentialRequests.create(participant, input))
       const created = await audited(request, db, spec, async () => outcome())
       return reply.status(201).send(serializeRequest(created))
