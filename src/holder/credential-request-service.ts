@@ -134,6 +134,9 @@ export class CredentialRequestService {
         credentialObjectIds: request.credentialTypes.length > 0 ? [] : request.credentialObjectIds,
         credentialTypes: request.credentialTypes,
       })
+      // NOTE: when the issuer stored a request but its response was lost, the resend carries the same
+      // holderPid, and an issuer that rejects repeated holderPids makes this request `error` while its
+      // CredentialMessage may still arrive and mark it issued.
       const issuerPid = await client.sendRequest(base, participant, request.issuerDid, {
         holderPid: request.holderPid,
         credentialObjectIds,

@@ -1,6 +1,7 @@
 import t from 'tap'
 import { lockCredentialRequest } from '../../src/storage/issuer-request-repository.js'
-import { createTestDatabase } from '../helpers/databases.js'
+import { PostgresDatabase } from '../../src/storage/postgres-database.js'
+import { createPostgresDatabase, createTestDatabase } from '../helpers/databases.js'
 import {
   createIssuer,
   createWallet,
@@ -57,6 +58,44 @@ t.test('issuer down then up', async (t) => {
   const deliveries = (await adminRequest(issuer.internalApp, 'GET', `/v1/participants/${hostedIssuerId}/issuer/deliveries`)).json().items
   t.equal(deliveries.length, 1, 'one delivery')
   t.equal(deliveries[0].state, 'delivered')
+})
+
+// Two wallet replicas share one PostgreSQL database and both look for due requests every 100 ms
+// while the issuer is down; the issuer must still receive the request once.
+t.test('two wallet instances send once', { skip: process.env.DATABASE_URL ? false : 'DATABASE_URL is not set' }, async (t) => {
+  const url = await createPostgresDatabase(t)
+  const first = new PostgresDatabase({ url, poolMax: 5 })
+  const second = new PostgresDatabase({ url, poolMax: 5 })
+  t.teardown(async () => {
+    await first.close()
+    await second.close()
+  })
+  const issuerDb = await createTestDatabase(t, 'embedded')
+  const [walletPort, otherPort, issuerPort] = [await freePort(), await freePort(), await freePort()]
+  const walletDid = loopbackDid(walletPort, 'wallet1')
+  const issuerDid = loopbackDid(issuerPort, hostedIssuerId)
+  const env = { DID_CACHE_NEGATIVE_TTL_SECONDS: '0', CREDENTIAL_REQUEST_MAX_BACKOFF_SECONDS: '1', CREDENTIAL_REQUEST_MAX_ATTEMPTS: '20' }
+
+  const setupIssuer = await startOnPort(t, { db: issuerDb, port: issuerPort, env })
+  await createIssuer(setupIssuer, issuerDid, [walletDid])
+  await setupIssuer.close()
+
+  const wallet = await startOnPort(t, { db: first, port: walletPort, env })
+  await startOnPort(t, { db: second, port: otherPort, env: { ...env, PUBLIC_BASE_URL: `http://127.0.0.1:${walletPort}` } })
+  await createWallet(wallet, 'wallet1', walletDid)
+  const created = await adminRequest(wallet.internalApp, 'POST', '/v1/participants/wallet1/credential-requests', {
+    body: { issuerDid, credentialTypes: ['MembershipCredential'] },
+  })
+  t.equal(created.json().state, 'pending', created.body)
+  await new Promise((resolve) => setTimeout(resolve, 1500))
+
+  const issuer = await startOnPort(t, { db: issuerDb, port: issuerPort, env })
+  await waitForRequest(wallet, 'wallet1', created.json().id, (request) => request.state === 'issued', 20_000)
+  await new Promise((resolve) => setTimeout(resolve, 1500))
+  const received = (await adminRequest(issuer.internalApp, 'GET', `/v1/participants/${hostedIssuerId}/issuer/credential-requests`)).json().items
+  t.equal(received.length, 1, 'the issuer received the request once')
+  const held = (await adminRequest(wallet.internalApp, 'GET', '/v1/participants/wallet1/credentials')).json().items
+  t.equal(held.length, 1, 'one credential stored')
 })
 
 t.test('manual rejection reaches the holder', async (t) => {
