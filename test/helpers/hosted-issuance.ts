@@ -52,7 +52,7 @@ export async function startOnPort(
   })
 }
 
-/** The did:web DID of participant `id` on the loopback service at `port`. */
+/** Returns the did:web DID of participant `id` on the loopback service at `port`. */
 export function loopbackDid(port: number, id: string): string {
   return `did:web:127.0.0.1%3A${port}:${id}`
 }

@@ -61,7 +61,7 @@ t.test('issuer down then up', async (t) => {
 })
 
 // Two wallet replicas share one PostgreSQL database and both look for due requests every 100 ms
-// while the issuer is down; the issuer must still receive the request once.
+// while the issuer is down. The issuer must still receive the request once.
 t.test('two wallet instances send once', { skip: process.env.DATABASE_URL ? false : 'DATABASE_URL is not set' }, async (t) => {
   const url = await createPostgresDatabase(t)
   const first = new PostgresDatabase({ url, poolMax: 5 })
