@@ -98,6 +98,32 @@ t.test('two wallet instances send once', { skip: process.env.DATABASE_URL ? fals
   t.equal(held.length, 1, 'one credential stored')
 })
 
+t.test('attempt bound then error', async (t) => {
+  const db = await createTestDatabase(t, 'embedded')
+  const [walletPort, silentPort] = [await freePort(), await freePort()]
+  const env = { DID_CACHE_NEGATIVE_TTL_SECONDS: '0', CREDENTIAL_REQUEST_MAX_ATTEMPTS: '2' }
+  const wallet = await startOnPort(t, { db, port: walletPort, env })
+  await createWallet(wallet, 'wallet1', loopbackDid(walletPort, 'wallet1'))
+  // Nothing listens on this port, so every attempt fails with a refused connection.
+  const issuerDid = loopbackDid(silentPort, hostedIssuerId)
+  const created = await adminRequest(wallet.internalApp, 'POST', '/v1/participants/wallet1/credential-requests', {
+    body: { issuerDid, credentialTypes: ['MembershipCredential'] },
+  })
+  t.equal(created.json().state, 'pending', created.body)
+
+  const failed = await waitForRequest(wallet, 'wallet1', created.json().id, (request) => request.state === 'error')
+  t.equal(failed.attempts, 2, 'given up after CREDENTIAL_REQUEST_MAX_ATTEMPTS')
+  t.match(failed.lastError, /^ERR_CREDENTIAL_REQUEST_ISSUER_UNAVAILABLE: /)
+  t.equal(failed.nextAttemptAt, null, 'no further attempt is scheduled')
+
+  const retried = await adminRequest(wallet.internalApp, 'POST', `/v1/participants/wallet1/credential-requests/${created.json().id}/retry`)
+  t.equal(retried.statusCode, 200, retried.body)
+  t.equal(retried.json().state, 'pending', 'a retry starts a fresh attempt budget')
+  t.equal(retried.json().attempts, 1)
+  const audit = await adminRequest(wallet.internalApp, 'GET', '/v1/audit?action=credential-request.retry')
+  t.equal(audit.json().items.length, 1, 'the retry is audited')
+})
+
 t.test('manual rejection reaches the holder', async (t) => {
   const db = await createTestDatabase(t, 'embedded')
   const setup = await startHostedIssuance(t, { db, definitions: manualDefinitions, env: { CREDENTIAL_REQUEST_POLL_AFTER_SECONDS: '1' } })
