@@ -66,7 +66,8 @@ export class CredentialRequestService {
 
   /**
    * Records a request and sends it at once. A failure that no retry can fix stores the request as
-   * `error` and raises its typed error, while a retryable failure returns the request `pending`.
+   * `error` and raises its typed error, while a retryable failure returns the request, `pending`
+   * unless CREDENTIAL_REQUEST_MAX_ATTEMPTS is 1.
    */
   async create(participant: Participant, input: CredentialRequestInput): Promise<CredentialRequest> {
     checkHolder(participant)
@@ -119,7 +120,8 @@ export class CredentialRequestService {
 
   async #sendOrThrow(participant: Participant, request: CredentialRequest): Promise<CredentialRequest> {
     const { request: stored, failure } = await this.#send(participant, request)
-    if (failure && stored.state === 'error') throw new AppError(failure.code, failure.message)
+    // A retryable failure that used up the attempts returns the request in state `error` instead.
+    if (failure && !failure.retryable) throw new AppError(failure.code, failure.message)
     return stored
   }
 
