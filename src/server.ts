@@ -24,6 +24,7 @@ import { createOfferCompletionTask } from './holder/offer-completion-task.js'
 import { deleteExpiredTokenUses } from './tokens/jti-store.js'
 import { openDatabase } from './storage/open-database.js'
 import { createIssuerServices, issuerTasks } from './issuer/issuer-services.js'
+import { createCredentialRequestService, credentialRequestTasks } from './holder/credential-request-tasks.js'
 
 export interface StartOptions {
   logger?: Logger
@@ -93,6 +94,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         { name: 'database', check: async () => void (await db.query('SELECT 1')) },
         { name: 'keys', check: keyStore.check },
       ],
+      credentialRequests: createCredentialRequestService(config, db, keyManager, resolver, logger),
     }
     const publicApp = await buildPublicApp(context)
     const internalApp = await buildInternalApp(context)
@@ -114,6 +116,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     if (statusRefresh) tasks.push(statusRefresh)
     const offerCompletion = createOfferCompletionTask(config, db, resolver, logger)
     if (offerCompletion) tasks.push(offerCompletion)
+    tasks.push(...credentialRequestTasks(context.credentialRequests, config, db, logger))
 
     const publicUrl = await publicApp.listen(config.publicListener)
     const internalUrl = await internalApp.listen(config.internalListener).catch(async (error: unknown) => {

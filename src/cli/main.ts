@@ -6,6 +6,7 @@ import { SeedError } from '../seed/load-seed.js'
 import { MigrationError } from '../storage/migrate.js'
 import { exitCodes } from './exit-codes.js'
 import { inspectCommand } from './inspect-command.js'
+import { credentialsCommand } from './credentials-command.js'
 import { keysCommand } from './keys-command.js'
 import { migrateCommand } from './migrate-command.js'
 import { seedCommand } from './seed-command.js'
@@ -76,6 +77,12 @@ export async function main(argv: string[]): Promise<number> {
     .action(async (file: string) => {
       exitCode = await seedCommand(loadConfig(), file)
     })
+
+  program.addCommand(
+    credentialsCommand((code) => {
+      exitCode = code
+    }),
+  )
 
   program
     .command('config')

@@ -4,6 +4,7 @@ import { readDimConfig, type DimConfig } from './dim-variables.js'
 import { readIssuerConfig, type IssuerConfig } from './issuer-variables.js'
 import { readKeyConfig, type KeyConfig } from './key-variables.js'
 import { readOfferConfig, type OfferConfig } from './offer-variables.js'
+import { readCredentialRequestConfig, type CredentialRequestConfig } from './credential-request-variables.js'
 import { readStatusListConfig, type StatusListConfig } from './status-list-variables.js'
 import { readTokenConfig, type TokenConfig } from './token-variables.js'
 import type { ValueOfVariable } from './variable.js'
@@ -40,6 +41,7 @@ export interface Config {
   statusLists: StatusListConfig
   offers: OfferConfig
   dim: DimConfig
+  credentialRequests: CredentialRequestConfig
 }
 
 /** Raised when environment variables are missing or invalid; the message names each one. */
@@ -95,6 +97,7 @@ export function loadConfig(env: Environment = process.env): Config {
     statusLists: readStatusListConfig(read),
     offers: readOfferConfig(read),
     dim: readDimConfig(read),
+    credentialRequests: readCredentialRequestConfig(read),
   }
 
   if (config.publicListener.port !== 0 && config.publicListener.port === config.internalListener.port) {

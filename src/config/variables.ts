@@ -1,5 +1,6 @@
 import { didVariables } from './did-variables.js'
 import { dimVariables } from './dim-variables.js'
+import { credentialRequestVariables } from './credential-request-variables.js'
 import { issuerVariables } from './issuer-variables.js'
 import { keyVariables } from './key-variables.js'
 import * as parse from './parsers.js'
@@ -125,6 +126,7 @@ export const variables = {
   ...statusListVariables,
   ...offerVariables,
   ...dimVariables,
+  ...credentialRequestVariables,
 } as const
 
 export type Variables = typeof variables

@@ -213,6 +213,38 @@ export const errorCodes = {
     status: 502,
     description: "The issuer's metadata, needed to complete the sparse entries of a credential offer, could not be fetched or read.",
   },
+  ERR_CREDENTIAL_REQUEST_NOT_FOUND: {
+    status: 404,
+    description: 'The participant has no credential request with this id.',
+  },
+  ERR_CREDENTIAL_REQUEST_STATE: {
+    status: 409,
+    description: 'Only a credential request in state error or rejected can be retried.',
+  },
+  ERR_CREDENTIAL_REQUEST_HOLDER_ROLE: {
+    status: 409,
+    description: 'The participant lacks the holder role, so it cannot receive the credentials it would request.',
+  },
+  ERR_CREDENTIAL_REQUEST_ISSUER_UNKNOWN: {
+    status: 422,
+    description: 'The issuer DID is invalid, uses an unsupported method, or has no DID document.',
+  },
+  ERR_CREDENTIAL_REQUEST_ISSUER_SERVICE_MISSING: {
+    status: 422,
+    description: "The issuer's DID document has no IssuerService entry with a URL.",
+  },
+  ERR_CREDENTIAL_REQUEST_CREDENTIAL_UNKNOWN: {
+    status: 422,
+    description: 'The issuer metadata lists no CredentialObject with a requested id or credentialType.',
+  },
+  ERR_CREDENTIAL_REQUEST_REFUSED: {
+    status: 422,
+    description: 'The issuer rejected the CredentialRequestMessage with a 4xx status.',
+  },
+  ERR_CREDENTIAL_REQUEST_ISSUER_UNAVAILABLE: {
+    status: 502,
+    description: 'The issuer could not be reached, timed out or answered with a server error; the request is retried.',
+  },
   ERR_STATUS_LIST_INVALID: {
     status: 502,
     description:

@@ -4,6 +4,7 @@ import { AppError } from '../errors/app-error.js'
 import { insertCredential, type StoredCredential } from '../storage/credential-repository.js'
 import {
   findCredentialRequest,
+  linkCredentialsToRequest,
   updateCredentialRequestState,
   type CredentialRequest,
 } from '../storage/credential-request-repository.js'
@@ -68,6 +69,7 @@ export async function receiveCredentialMessage(
     }
     if (admission.request) {
       await updateCredentialRequestState(tx, admission.request.id, { state: 'issued', issuerPid: message.issuerPid })
+      await linkCredentialsToRequest(tx, admission.request.id, rows.map((row) => row.id))
     }
     return rows
   })

@@ -1,6 +1,7 @@
 import type { Config } from '../config/config.js'
 import type { HostedDidLookup } from '../did/hosted-did-lookup.js'
 import type { DidResolver } from '../did/resolver.js'
+import type { CredentialRequestService } from '../holder/credential-request-service.js'
 import type { PresentationService } from '../holder/presentation-service.js'
 import type { IssuerServices } from '../issuer/issuer-services.js'
 import type { KeyManager } from '../keys/key-manager.js'
@@ -42,4 +43,6 @@ export interface AppContext {
   /** Issuance, delivery and status lists of issuing participants. */
   issuer: IssuerServices
   readinessChecks: ReadinessCheck[]
+  /** Credential requests that holders send to issuers. */
+  credentialRequests: CredentialRequestService
 }

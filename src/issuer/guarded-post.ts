@@ -14,7 +14,7 @@ export class OutboundRequestError extends Error {
 
 export type GuardedPostOptions = Pick<GuardedFetchOptions, 'allowList' | 'timeoutMs' | 'lookup' | 'ca'>
 
-/** Bytes of a response body read before the rest is dropped; only the status matters. */
+/** Bytes of a response body read before the rest is dropped; error and status bodies are small. */
 const maxResponseBytes = 16 * 1024
 
 /**
@@ -30,18 +30,38 @@ export async function guardedPostJson(
   headers: Record<string, string>,
   options: GuardedPostOptions,
 ): Promise<number> {
+  const response = await guardedExchange('POST', url, body, headers, options)
+  if (response.status < 200 || response.status > 299) throw new OutboundRequestError(`POST ${url.href} returned status ${response.status}`)
+  return response.status
+}
+
+/** Status, headers and the first 16 KiB of the body of an exchange. */
+export interface GuardedResponse {
+  status: number
+  headers: http.IncomingHttpHeaders
+  body: string
+}
+
+/**
+ * Sends a GET, or a POST with a JSON body, under the rules of {@link guardedPostJson}, and returns
+ * the response whatever its status. Only a failure to get a response throws `OutboundRequestError`.
+ */
+export async function guardedExchange(
+  method: 'GET' | 'POST',
+  url: URL,
+  body: unknown,
+  headers: Record<string, string>,
+  options: GuardedPostOptions,
+): Promise<GuardedResponse> {
   const port = checkScheme(url, options)
   const controller = new AbortController()
   const timer = setTimeout(() => controller.abort(), options.timeoutMs)
   try {
     const addresses = await resolveAllowedAddresses(url, port, options.allowList, options.lookup ?? systemLookup)
-    const status = await send(url, port, body, headers, { ...options, lookup: pinnedLookup(addresses), signal: controller.signal })
-    if (status < 200 || status > 299) throw new OutboundRequestError(`POST ${url.href} returned status ${status}`)
-    return status
+    return await send(method, url, port, body, headers, { ...options, lookup: pinnedLookup(addresses), signal: controller.signal })
   } catch (error) {
-    if (error instanceof OutboundRequestError) throw error
     const reason = controller.signal.aborted ? `timed out after ${options.timeoutMs} ms` : (error as Error).message
-    throw new OutboundRequestError(`POST ${url.href} failed: ${reason}`, { cause: error })
+    throw new OutboundRequestError(`${method} ${url.href} failed: ${reason}`, { cause: error })
   } finally {
     clearTimeout(timer)
   }
@@ -60,19 +80,21 @@ function checkScheme(url: URL, options: GuardedPostOptions): number {
 }
 
 function send(
+  method: 'GET' | 'POST',
   url: URL,
   port: number,
   body: unknown,
   headers: Record<string, string>,
   options: { lookup: ReturnType<typeof pinnedLookup>; signal: AbortSignal; ca?: GuardedPostOptions['ca'] },
-): Promise<number> {
-  const payload = Buffer.from(JSON.stringify(body))
+): Promise<GuardedResponse> {
+  const payload = method === 'POST' ? Buffer.from(JSON.stringify(body)) : Buffer.alloc(0)
+  const bodyHeaders = method === 'POST' ? { 'content-type': 'application/json', 'content-length': String(payload.length) } : {}
   const requestOptions: https.RequestOptions = {
     hostname: bareHostname(url),
     port,
     path: `${url.pathname}${url.search}`,
-    method: 'POST',
-    headers: { ...headers, 'content-type': 'application/json', 'content-length': String(payload.length) },
+    method,
+    headers: { accept: 'application/json', ...headers, ...bodyHeaders },
     lookup: options.lookup,
     // A fresh agent per request: no pooled socket outlives the address check it was opened after.
     agent: false,
@@ -82,13 +104,16 @@ function send(
   const transport = url.protocol === 'https:' ? https : http
   return new Promise((resolve, reject) => {
     const request = transport.request(requestOptions, (response) => {
+      const chunks: Buffer[] = []
       let received = 0
       response.on('data', (chunk: Buffer) => {
         received += chunk.length
         if (received > maxResponseBytes) response.destroy()
+        else chunks.push(chunk)
       })
-      response.on('close', () => resolve(response.statusCode ?? 0))
-      response.on('error', () => resolve(response.statusCode ?? 0))
+      const done = () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') })
+      response.on('close', done)
+      response.on('error', done)
     })
     request.on('error', reject)
     request.end(payload)

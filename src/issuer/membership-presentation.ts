@@ -7,8 +7,10 @@ import type { Participant } from '../participants/participant.js'
 import type { Queryable } from '../storage/database.js'
 import { findIssuedCredentialStatus } from '../storage/issued-credential-repository.js'
 import { decodeJwtParts, requireStringClaim } from '../tokens/decode-jwt.js'
+import { recordTokenUse } from '../tokens/jti-store.js'
 import { verifySignature } from '../tokens/self-issued-token-verifier.js'
 import { checkTimeClaims } from '../tokens/time-claims.js'
+import { TokenError } from '../tokens/token-error.js'
 
 export interface MembershipCheck {
   db: Queryable
@@ -23,15 +25,17 @@ const what = 'the presentation'
  * Verifies a VP JWT that must prove membership with this issuer, as the Tractus-X BPN directory
  * (BDRS) requires. The VP needs exactly one `aud` and the holder's signature. It may contain only
  * MembershipCredentials, and each must be signed by `issuer`, issued to the holder, valid, and
- * neither revoked nor suspended. Returns the holder DID, and every failure raises an `AppError`.
+ * neither revoked nor suspended. Its `jti` is recorded in the issuer's token id store last, so a
+ * captured VP is rejected the second time. Returns the holder DID, and every failure raises an
+ * `AppError`.
  */
 export async function verifyMembershipPresentation(vpJwt: string, issuer: Participant, check: MembershipCheck): Promise<string> {
   const { header, payload } = decodeJwtParts(vpJwt, what)
   const holder = requireStringClaim(payload, 'iss', what)
   if (!hasSingleAudience(payload.aud)) throw invalid(`${what} must have exactly one "aud"`)
   checkTimeClaims({ iat: Math.floor(check.nowMs / 1000), ...payload }, Math.floor(check.nowMs / 1000), check.leewaySeconds, what)
+  const jti = requireStringClaim(payload, 'jti', what)
 
-  // TODO: the VP's jti is not recorded, so a captured VP is accepted again until its exp.
   const { key } = await resolveVerificationKey(check.resolver, {
     did: holder,
     kid: header.kid,
@@ -48,6 +52,15 @@ export async function verifyMembershipPresentation(vpJwt: string, issuer: Partic
     const status = await findIssuedCredentialStatus(check.db, issuer.id, (credential.credentialId ?? '').replace(/^urn:uuid:/, ''))
     if (status !== 'active') throw invalid(`a MembershipCredential of ${what} is ${status ?? 'unknown to this issuer'}`)
   }
+
+  // Recorded only after every check passed, so a rejected VP does not use up its jti.
+  const firstUse = await recordTokenUse(check.db, {
+    participantId: issuer.id,
+    jti,
+    issuer: holder,
+    expiresAt: new Date((payload.exp as number) * 1000),
+  })
+  if (!firstUse) throw new TokenError('ERR_TOKEN_REPLAYED', `${what} with "jti" ${JSON.stringify(jti)} was already used`)
   return holder
 }
 

@@ -14,6 +14,7 @@ import { findStsClientCredential, getStsClient, insertStsClient, replaceStsClien
 import { deleteTrustedIssuer, listTrustedIssuers, upsertTrustedIssuer } from '../storage/trusted-issuer-repository.js'
 import { generateClientSecret } from '../sts/client-secret.js'
 import { ensureIssuerData } from './apply-issuer-seed.js'
+import { ensureCredentialRequests } from './apply-credential-request-seed.js'
 import { SeedError } from './load-seed.js'
 import type { SeedDocument, SeedKey, SeedParticipant } from './seed-schema.js'
 
@@ -39,7 +40,7 @@ export async function applySeed(seed: SeedDocument, options: SeedOptions): Promi
   const secrets = readSecrets(seed)
   return options.db.transaction(async (tx) => {
     const changes: SeedChange[] = []
-    for (const entry of seed.participants) {
+    for (const [index, entry] of seed.participants.entries()) {
       const participant = await ensureParticipant(tx, entry, changes)
       await ensureStsClient(tx, participant, entry, secrets.get(entry.id), changes)
       await ensureKeys(tx, options.keyManager, participant, entry, changes)
@@ -47,6 +48,7 @@ export async function applySeed(seed: SeedDocument, options: SeedOptions): Promi
       await ensureTrustedIssuers(tx, participant, entry, changes)
       await ensureAccessPolicies(tx, participant, entry, changes)
       await ensureIssuerData(tx, participant, entry, changes)
+      await ensureCredentialRequests(tx, participant, entry, index, changes)
     }
     for (const change of changes) {
       await insertAuditEvent(tx, {

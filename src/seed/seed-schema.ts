@@ -100,6 +100,22 @@ const SeedAccessPolicy = Type.Object(
   { additionalProperties: false },
 )
 
+const SeedCredentialRequest = Type.Object(
+  {
+    issuerDid: Type.String({ pattern: '^did:' }),
+    credentialTypes: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 256 }), { minItems: 1, description: "Matched against the issuer metadata's credentialType." }),
+    ),
+    credentials: Type.Optional(
+      Type.Array(Type.Object({ id: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false }), {
+        minItems: 1,
+        description: 'CredentialObject ids of the issuer metadata.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+)
+
 const SeedParticipant = Type.Object(
   {
     id: Type.String({ pattern: participantIdPattern }),
@@ -113,14 +129,17 @@ const SeedParticipant = Type.Object(
     accessPolicies: Type.Optional(Type.Array(SeedAccessPolicy)),
     credentialDefinitions: Type.Optional(Type.Array(SeedCredentialDefinition)),
     holders: Type.Optional(Type.Array(SeedHolder)),
+    credentialRequests: Type.Optional(Type.Array(SeedCredentialRequest)),
   },
   { additionalProperties: false },
 )
 
 /**
  * A declarative seed: the participants of this instance with their keys, DID services, STS
- * client and trusted issuers, and for issuers their credential definitions and holder registry. Applying it creates what is missing and changes what differs;
- * participants absent from the file are left alone.
+ * client, trusted issuers, verifier access policies and credential requests, and for issuers
+ * their credential definitions and holder registry. Applying it creates what is missing and
+ * changes what differs, and participants absent from the file are left alone. Credential requests
+ * are only added, while no live request for the same issuer and credentials exists.
  */
 export const SeedDocument = Type.Object(
   { participants: Type.Array(SeedParticipant) },

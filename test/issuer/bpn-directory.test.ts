@@ -91,6 +91,16 @@ t.test('BPN directory', async (t) => {
     })
   })
 
+  t.test('replayed presentation rejected', async (t) => {
+    const authorization = `Bearer ${await presentation(fixture.holder, [membership])}`
+    t.equal((await fetchDirectory(fixture, authorization)).statusCode, 200, 'first use')
+    const replay = await fetchDirectory(fixture, authorization)
+    t.equal(replay.statusCode, 401, 'second use')
+    t.equal(replay.json().error, 'ERR_AUTH_INVALID')
+    const fresh = await fetchDirectory(fixture, `Bearer ${await presentation(fixture.holder, [membership])}`)
+    t.equal(fresh.statusCode, 200, 'a new presentation is accepted')
+  })
+
   t.test('rejected callers', async (t) => {
     const cases: Array<[string, () => Promise<string | undefined>]> = [
       ['no header', async () => undefined],

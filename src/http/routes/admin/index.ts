@@ -10,6 +10,7 @@ import { issuerDefinitionRoutes } from './issuer-definitions.js'
 import { issuerHolderRoutes } from './issuer-holders.js'
 import { issuerRequestRoutes } from './issuer-requests.js'
 import { holderCredentialRoutes } from './holder-credentials.js'
+import { holderCredentialRequestRoutes } from './holder-credential-requests.js'
 import { keyRoutes } from './keys.js'
 import { participantRoutes } from './participants.js'
 import { stsClientRoutes } from './sts-client.js'
@@ -37,4 +38,5 @@ export const adminRoutes: FastifyPluginAsync<{ context: AppContext }> = async (a
   await app.register(holderCredentialRoutes, { context })
   await app.register(credentialOfferRoutes, { context })
   await app.register(verifierPolicyRoutes, { context })
+  await app.register(holderCredentialRequestRoutes, { context })
 }
