@@ -7,7 +7,7 @@
 // authority revokes the consumer's MembershipCredential and the next catalog request must fail.
 //
 // Needs `npm run build`, Java 17, Maven and DATABASE_URL (default postgres://dcp:dcp@127.0.0.1:5432/dcp)
-// whose role may create databases. Every process listens on and calls only loopback addresses.
+// whose role may create databases. Every address that a process is configured to call is loopback.
 // Exit code 0 when every step passed, 1 otherwise; on failure the logs of the service and both
 // connectors are printed.
 import { spawn, spawnSync } from 'node:child_process'
@@ -333,7 +333,10 @@ function tokenSignerKeys() {
   }
 }
 
-/** Settings of a Tractus-X connector in production shape, with every address on loopback. */
+/**
+ * Writes the settings of a Tractus-X connector in production shape, with every address it calls on
+ * loopback. NOTE: its web servers still bind all interfaces, because EDC 0.13 has no bind address.
+ */
 function connectorProperties(connector) {
   const keys = tokenSignerKeys()
   const { ports } = connector
