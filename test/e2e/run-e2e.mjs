@@ -176,6 +176,18 @@ function printLogs() {
   }
 }
 
+/** Fails early with the port number when another process already listens on a port this run needs. */
+async function checkPortsFree() {
+  const ports = [servicePublicPort, serviceInternalPort, sourcePort, ...Object.values(connectors).flatMap((connector) => Object.values(connector.ports))]
+  for (const port of ports) {
+    await new Promise((resolve, reject) => {
+      const probe = createServer()
+      probe.once('error', (error) => reject(new Error(`port ${port} is in use (${error.code}); stop the process that listens on it`)))
+      probe.listen(port, () => probe.close(resolve))
+    })
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // PostgreSQL database
 
@@ -565,6 +577,7 @@ async function main() {
   let source
   let failed = false
   try {
+    await step('check that the ports are free', checkPortsFree)
     await step('build connector runtime (Maven)', async () => buildConnector())
     if (!existsSync(join(repoRoot, 'dist'))) throw new Error('dist/ is missing; run npm run build first')
     database = await step('create database', createDatabase)
