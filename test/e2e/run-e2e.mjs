@@ -12,7 +12,7 @@
 // connectors are printed.
 import { spawn, spawnSync } from 'node:child_process'
 import { generateKeyPairSync, randomBytes } from 'node:crypto'
-import { existsSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -629,6 +629,9 @@ async function main() {
     await stopAll()
     if (database) await dropDatabase(database.name).catch((error) => log(`dropping database ${database.name} failed: ${error.message}`))
   }
+  // The folder holds the logs, and also the STS secrets and signing keys of this run.
+  if (failed) log(`logs and settings kept in ${workDir}`)
+  else rmSync(workDir, { recursive: true, force: true })
   process.exitCode = failed ? 1 : 0
 }
 
