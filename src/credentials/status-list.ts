@@ -6,11 +6,13 @@ export type StatusListType = 'StatusList2021' | 'BitstringStatusList'
 export type StatusPurpose = 'revocation' | 'suspension'
 
 /**
- * Encodes a bitstring of `size` bits in which the bits at `setIndices` are 1: GZIP, then
- * base64url without padding. Bit 0 is the most significant bit of byte 0. Bitstring Status List
- * adds the multibase prefix `u`, which marks base64url.
+ * Encodes a bitstring of `size` bits in which the bits at `setIndices` are 1: GZIP, then base64.
+ * Bit 0 is the most significant bit of byte 0. Bitstring Status List uses base64url without
+ * padding and the multibase prefix `u`, which marks base64url. StatusList2021 uses base64 with
+ * the standard alphabet, because EDC decodes it with java.util.Base64.getDecoder() and rejects a
+ * list that contains `-` or `_` (read in EDC 0.13 and on the main branch of eclipse-edc/Connector).
  * @see https://www.w3.org/TR/vc-bitstring-status-list/#bitstring-encoding
- * @see https://www.w3.org/TR/2023/WD-vc-status-list-20230427/#bitstring-encoding
+ * @see https://w3c.github.io/cg-reports/credentials/CG-FINAL-vc-status-list-2021-20230102/
  */
 export function encodeStatusList(size: number, setIndices: Iterable<number>, type: StatusListType): string {
   if (size <= 0 || size % 8 !== 0) throw new TypeError(`status list size ${size} is not a positive multiple of 8`)
@@ -19,14 +21,17 @@ export function encodeStatusList(size: number, setIndices: Iterable<number>, typ
     if (!Number.isInteger(index) || index < 0 || index >= size) throw new RangeError(`status index ${index} is outside the list`)
     bytes[index >> 3]! |= 0x80 >> (index & 7)
   }
-  const encoded = base64url.encode(gzipSync(bytes))
-  return type === 'BitstringStatusList' ? `u${encoded}` : encoded
+  const compressed = gzipSync(bytes)
+  return type === 'BitstringStatusList' ? `u${base64url.encode(compressed)}` : Buffer.from(compressed).toString('base64')
 }
 
-/** Decodes an `encodedList` of either type into its bytes; the multibase `u` prefix is optional. */
+/**
+ * Decodes an `encodedList` of either type into its bytes; the multibase `u` prefix is optional,
+ * and Node's base64 decoder reads both alphabets.
+ */
 export function decodeStatusList(encodedList: string): Uint8Array {
   const body = encodedList.startsWith('u') ? encodedList.slice(1) : encodedList
-  return new Uint8Array(gunzipSync(base64url.decode(body)))
+  return new Uint8Array(gunzipSync(Buffer.from(body, 'base64')))
 }
 
 /** Reads one bit of a decoded list, counting from the most significant bit of byte 0. */

@@ -1,6 +1,6 @@
 import { decodeJwt } from 'jose'
 import type { IssuerConfig } from '../config/issuer-variables.js'
-import { encodeStatusList } from '../credentials/status-list.js'
+import { encodeStatusList, type StatusListType } from '../credentials/status-list.js'
 import { statusListCredentialClaims } from '../credentials/status-list-credential.js'
 import type { KeyManager } from '../keys/key-manager.js'
 import { signJwt } from '../keys/sign-jwt.js'
@@ -26,6 +26,7 @@ export interface StatusListServiceOptions {
 
 /** A signed status list credential and the claims it carries. */
 export interface SignedStatusList {
+  type: StatusListType
   jwt: string
   /** The credential as JSON: the `vc` claim for StatusList2021, the payload for Bitstring. */
   document: Record<string, unknown>
@@ -53,7 +54,7 @@ export class StatusListService {
     const jwt = this.#isFresh(list) ? list.credential! : await this.#sign(list)
     const claims = decodeJwt(jwt)
     const document = (list.type === 'StatusList2021' ? claims.vc : claims) as Record<string, unknown>
-    return { jwt, document }
+    return { type: list.type, jwt, document }
   }
 
   /** Signs every stale list again; run periodically so lists never expire while served. */

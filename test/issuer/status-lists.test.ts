@@ -75,7 +75,11 @@ t.test('status lists', async (t) => {
   })
 
   t.test('list credential is signed and verifies', async (t) => {
-    const response = await fixture.server.publicApp.inject({ method: 'GET', url: new URL(revocation!.statusListCredential).pathname })
+    const response = await fixture.server.publicApp.inject({
+      method: 'GET',
+      url: new URL(revocation!.statusListCredential).pathname,
+      headers: { accept: 'application/vc+jwt' },
+    })
     t.equal(response.statusCode, 200)
     t.match(response.headers['content-type'], /^application\/vc\+jwt/)
     const header = decodeProtectedHeader(response.body)
@@ -130,7 +134,15 @@ t.test('status lists', async (t) => {
     t.match((await get('application/vc')).headers['content-type'], /^application\/vc/)
     t.match((await get('application/vc+jwt; charset=utf-8')).headers['content-type'], /^application\/vc\+jwt/)
     t.match((await get('text/html, application/json;q=0.5')).headers['content-type'], /^application\/json/)
-    t.match((await get('*/*')).headers['content-type'], /^application\/vc\+jwt/)
+    t.match((await get('application/vc+jwt, application/json;q=0.9')).headers['content-type'], /^application\/vc\+jwt/)
+    t.match((await get('*/*')).headers['content-type'], /^application\/json/, 'StatusList2021 defaults to JSON')
+    // The default Accept header of java.net.URL, through which EDC 0.13 fetches status lists.
+    const javaDefault = await get('text/html, image/gif, image/jpeg, *; q=.2, */*; q=.2')
+    t.equal(javaDefault.statusCode, 200)
+    t.match(javaDefault.headers['content-type'], /^application\/json/)
+    t.equal(javaDefault.json().credentialSubject.encodedList, json.json().credentialSubject.encodedList)
+    const noAccept = await fixture.server.publicApp.inject({ method: 'GET', url })
+    t.match(noAccept.headers['content-type'], /^application\/json/)
     const refused = await get('text/html')
     t.equal(refused.statusCode, 406)
     t.equal(refused.json().error, 'ERR_STATUS_LIST_NOT_ACCEPTABLE')
@@ -150,6 +162,12 @@ t.test('status lists', async (t) => {
     t.equal(entry.type, 'BitstringStatusListEntry')
     const response = await fixture.server.publicApp.inject({ method: 'GET', url: new URL(entry.statusListCredential).pathname })
     t.equal(decodeProtectedHeader(response.body).typ, 'vc+jwt')
+    const wildcard = await fixture.server.publicApp.inject({
+      method: 'GET',
+      url: new URL(entry.statusListCredential).pathname,
+      headers: { accept: '*/*' },
+    })
+    t.match(wildcard.headers['content-type'], /^application\/vc\+jwt/, 'Bitstring Status List defaults to the JWT')
     const list = decodeJwt(response.body) as { type: string[]; credentialSubject: { encodedList: string } }
     t.same(list.type, ['VerifiableCredential', 'BitstringStatusListCredential'])
     t.match(list.credentialSubject.encodedList, /^u/, 'multibase base64url prefix')
