@@ -239,6 +239,9 @@ function writeSeed() {
         sts: { clientId: connector.did, clientSecretFile: connector.secretFile },
         services: [{ id: 'dsp', type: 'DataService', serviceEndpoint: connector.dspUrl }],
         trustedIssuers: [authority.did],
+        // The wallet requests its credentials over DCP issuance in the background, as a
+        // Kubernetes deployment does through its seed ConfigMap.
+        credentialRequests: [{ issuerDid: authority.did, credentialTypes: Object.values(tractusxCredentials) }],
       })),
     ],
   }
@@ -282,40 +285,16 @@ const tractusxCredentials = {
 }
 
 /**
- * Requests the authority's Tractus-X credentials for a participant over DCP issuance. The
- * participant's STS mints a Self-Issued ID token for the authority, and the request goes to the
- * authority's Issuer Service, which delivers the credentials to the participant's Credential Service.
+ * Waits until the participant's wallet holds the authority's Tractus-X credentials. The seed lists
+ * them as credential requests, so the wallet requests them over DCP issuance and the authority
+ * delivers them to the participant's Credential Service.
  */
-// TODO: replace the two calls below by the holder-side admin request
-// POST /v1/participants/{id}/credential-requests {issuerDid, credentialTypes} once it exists.
-async function requestCredentials(admin, connector) {
-  const token = await expectStatus(
-    'STS token for the authority',
-    http('POST', stsUrl, {
-      form: {
-        grant_type: 'client_credentials',
-        client_id: connector.did,
-        client_secret: connector.stsSecret,
-        audience: authority.did,
-      },
-    }),
-    200,
-  )
-  await expectStatus(
-    'credential request to the authority',
-    http('POST', `${serviceUrl}/p/${authority.id}/is/credentials`, {
-      headers: { authorization: `Bearer ${token.json.access_token}` },
-      body: {
-        '@context': ['https://w3id.org/dspace-dcp/v1.0/dcp.jsonld'],
-        type: 'CredentialRequestMessage',
-        holderPid: `e2e-${connector.id}-${randomBytes(4).toString('hex')}`,
-        credentials: Object.keys(tractusxCredentials).map((id) => ({ id })),
-      },
-    }),
-    201,
-  )
+async function awaitCredentials(admin, connector) {
   const expected = Object.values(tractusxCredentials)
   await poll(`delivery of ${expected.join(', ')} to ${connector.id}`, async () => {
+    const requests = await expectStatus('list credential requests', admin.get(`/participants/${connector.id}/credential-requests`), 200)
+    const failed = requests.json.items.find((item) => item.state === 'error' || item.state === 'rejected')
+    if (failed) throw new Error(`credential request ${failed.holderPid} ended ${failed.state}: ${failed.lastError ?? failed.rejectionReason ?? ''}`)
     const stored = await expectStatus('list held credentials', admin.get(`/participants/${connector.id}/credentials`), 200)
     const types = new Set(stored.json.items.filter((item) => item.issuerDid === authority.did).flatMap((item) => item.types))
     return expected.every((type) => types.has(type))
@@ -590,7 +569,7 @@ async function main() {
     })
     source = await step('start data source', () => startDataSource(dataset))
     for (const connector of [provider, consumer]) {
-      await step(`issue Tractus-X credentials to ${connector.id}`, () => requestCredentials(admin, connector))
+      await step(`${connector.id} receives its Tractus-X credentials over DCP`, () => awaitCredentials(admin, connector))
     }
     for (const connector of [provider, consumer]) {
       await step(`${connector.id} connector ready`, () => waitForConnector(connector))
