@@ -12,10 +12,14 @@ const StatusListParams = Type.Object({
 })
 
 /**
- * The signed credential first. NOTE: the two JSON forms carry the credential without any proof,
- * so only `application/vc+jwt` lets a verifier check the list's signature.
+ * The signed credential first. NOTE: for lists secured by a JWT, the two JSON forms carry the
+ * credential without any proof, so only `application/vc+jwt` lets a verifier check the list's
+ * signature.
  */
 const offeredTypes = ['application/vc+jwt', 'application/vc', 'application/json'] as const
+
+/** Lists with a Data Integrity proof have one form, the credential with its embedded proof. */
+const dataIntegrityTypes = ['application/vc', 'application/vc+ld+json', 'application/ld+json', 'application/json'] as const
 
 // Short, so that a revocation reaches verifiers that honour caching within a minute.
 const cacheControl = 'public, max-age=60'
@@ -30,17 +34,19 @@ export const statusListRoutes: FastifyPluginAsyncTypebox<{ context: AppContext }
     { schema: { tags: ['status lists'], summary: 'Status list credential', params: StatusListParams } },
     async (request, reply) => {
       const { participantId, listId } = request.params
-      const mediaType = negotiateMediaType(request.headers.accept, offeredTypes)
-      if (mediaType === undefined) {
-        throw new AppError('ERR_STATUS_LIST_NOT_ACCEPTABLE', `a status list is served as ${offeredTypes.join(', ')}`)
-      }
       const participant = await findParticipant(context.db, participantId)
       if (!participant || participant.state !== 'active') {
         throw new NotFoundError('ERR_STATUS_LIST_NOT_FOUND', `no status list "${listId}"`)
       }
       const signed = await context.issuer.statusLists.current(participantId, listId.toLowerCase())
+      const offered = signed.proofFormat === 'data-integrity' ? dataIntegrityTypes : offeredTypes
+      const mediaType = negotiateMediaType(request.headers.accept, offered)
+      if (mediaType === undefined) {
+        throw new AppError('ERR_STATUS_LIST_NOT_ACCEPTABLE', `this status list is served as ${offered.join(', ')}`)
+      }
       reply.header('cache-control', cacheControl).header('vary', 'accept').type(mediaType)
-      return mediaType === 'application/vc+jwt' ? signed.jwt : JSON.stringify(signed.document)
+      if (signed.proofFormat === 'data-integrity') return signed.credential
+      return mediaType === 'application/vc+jwt' ? signed.credential : JSON.stringify(signed.document)
     },
   )
 }
