@@ -86,10 +86,21 @@ export function failureReason(result: VerificationResult): string {
   return error?.message ?? 'the proof did not verify'
 }
 
+interface JsonLdError {
+  message?: string
+  cause?: unknown
+  details?: { cause?: unknown; event?: { message?: string; details?: { property?: string } } }
+}
+
 function signingFailed(error: unknown): never {
   if (error instanceof AppError) throw error
-  // jsonld-signatures wraps loader errors, so an unknown context surfaces as its cause.
-  const cause = (error as { cause?: unknown; details?: { cause?: unknown } }).details?.cause ?? (error as { cause?: unknown }).cause
+  const jsonLdError = error as JsonLdError
+  // jsonld.js wraps loader errors, so an unknown context surfaces as the cause.
+  const cause = jsonLdError.details?.cause ?? jsonLdError.cause
   if (cause instanceof AppError) throw cause
-  throw new AppError('ERR_DATA_INTEGRITY_SIGNING_FAILED', `signing the Data Integrity proof failed: ${(error as Error).message}`, { cause: error })
+  // Safe mode rejects terms that no context defines; name the term so the definition can be fixed.
+  const event = jsonLdError.details?.event
+  const property = event?.details?.property
+  const reason = property === undefined ? (jsonLdError.message ?? String(error)) : `${event?.message ?? 'invalid property'} (${JSON.stringify(property)})`
+  throw new AppError('ERR_DATA_INTEGRITY_SIGNING_FAILED', `signing the Data Integrity proof failed: ${reason}`, { cause: error })
 }
