@@ -16,7 +16,7 @@ const packages = [
   '@digitalbazaar/vc-bitstring-status-list-context',
 ]
 
-// DID documents of this service name the DCP context, which no npm package publishes; the copy
+// DID documents of this service name the DCP context, which no npm package publishes. The copy
 // comes from the DCP specification repository (v1.0.1, Apache-2.0).
 const dcpContextUrl = 'https://w3id.org/dspace-dcp/v1.0/dcp.jsonld'
 const dcpContextFile = process.env.DCP_CONTEXT_FILE ?? '../shared/dcp-spec/v1.0.1/context/dcp.jsonld'

@@ -11,11 +11,6 @@ export type CredentialProfile = 'vc11-sl2021/jwt' | 'vc20-bssl/jwt' | 'vc20-bssl
  */
 export const credentialProfiles = ['vc11-sl2021/jwt', 'vc20-bssl/jwt', 'vc20-bssl/json-ld'] as const satisfies readonly CredentialProfile[]
 
-/** Whether credentials of a profile are JSON-LD documents with an embedded Data Integrity proof. */
-export function isDataIntegrityProfile(profile: CredentialProfile): boolean {
-  return profile === 'vc20-bssl/json-ld'
-}
-
 /**
  * `format` values of a `CredentialContainer` that this service accepts. DCP leaves them open:
  * its examples write `jwt` and `json-ld`, the official TCK sends the profile strings.

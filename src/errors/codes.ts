@@ -186,7 +186,7 @@ export const errorCodes = {
   },
   ERR_JSONLD_CONTEXT_UNKNOWN: {
     status: 400,
-    description: 'A JSON-LD document names a context that is not bundled with the service; contexts are never fetched over the network.',
+    description: 'A JSON-LD document names a context that is not bundled with the service. Contexts are never fetched over the network.',
   },
   ERR_DATA_INTEGRITY_KEY_UNSUPPORTED: {
     status: 409,

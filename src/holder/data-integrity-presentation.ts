@@ -8,7 +8,7 @@ export interface DataIntegrityPresentationContext {
   holderDid: string
   /** DID of the verifier, written as the proof's `domain`. */
   verifierDid: string
-  /** Value of the proof's `challenge`; see `PresentationContext.challenge`. */
+  /** Value of the proof's `challenge`, chosen as `PresentationContext.challenge` describes. */
   challenge: string
 }
 

@@ -42,8 +42,9 @@ export function buildCredentialMessage(
 }
 
 /**
- * Data Integrity credentials always travel as `json-ld`, the DCP format name for JSON-LD
- * objects; the JWT settings name formats that such a payload is not.
+ * Returns the container format of a credential. Data Integrity credentials always travel as
+ * `json-ld`, the DCP format name for JSON-LD objects, because the JWT settings name formats
+ * that such a payload is not.
  */
 function containerFormatOf(credential: IssuedCredential, format: ContainerFormatSetting): string {
   if (credential.profile === 'vc20-bssl/json-ld') return 'json-ld'

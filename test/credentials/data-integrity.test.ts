@@ -106,7 +106,7 @@ for (const kind of databaseKinds) {
         credentialType: 'MembershipCredential',
         profile: 'vc20-bssl/json-ld',
         claims: { holderIdentifier: { attribute: 'bpn' } },
-        // The VC 2.0 context defines no vocabulary for issuer-specific terms; this one does.
+        // This context maps terms that no other context defines, such as holderIdentifier.
         contexts: ['https://www.w3.org/ns/credentials/undefined-terms/v2'],
       },
     })
@@ -145,15 +145,15 @@ for (const kind of databaseKinds) {
     })
     t.equal(requested.status, 201, 'credential request accepted')
 
-    let held: JsonBody[] = []
-    for (let attempt = 0; attempt < 200 && held.length === 0; attempt += 1) {
-      held = await heldCredentials()
-      if (held.length === 0) await new Promise((resolve) => setTimeout(resolve, 50))
+    let holderCredentials: JsonBody[] = []
+    for (let attempt = 0; attempt < 200 && holderCredentials.length === 0; attempt += 1) {
+      holderCredentials = await heldCredentials()
+      if (holderCredentials.length === 0) await new Promise((resolve) => setTimeout(resolve, 50))
     }
-    t.equal(held.length, 1, 'the wallet stored the delivered credential')
-    t.equal(held[0].profile, 'vc20-bssl/json-ld')
-    t.equal(held[0].issuerDid, issuerDid)
-    const stored = (await adminRequest(app, 'GET', `/v1/participants/companyx/credentials/${held[0].id}`)).json()
+    t.equal(holderCredentials.length, 1, 'the wallet stored the delivered credential')
+    t.equal(holderCredentials[0].profile, 'vc20-bssl/json-ld')
+    t.equal(holderCredentials[0].issuerDid, issuerDid)
+    const stored = (await adminRequest(app, 'GET', `/v1/participants/companyx/credentials/${holderCredentials[0].id}`)).json()
     const credential = JSON.parse(stored.raw) as JsonBody
     t.same(credential.type, ['VerifiableCredential', 'MembershipCredential'])
     t.equal(credential['@context'][0], 'https://www.w3.org/ns/credentials/v2')

@@ -1,4 +1,4 @@
-// The context packages ship JavaScript without types; tests read only their `contexts` maps.
+// The context packages ship JavaScript without types. Tests read only their `contexts` maps.
 declare module '@digitalbazaar/credentials-context' {
   export const contexts: Map<string, unknown>
 }

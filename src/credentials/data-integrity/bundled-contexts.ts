@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { AppError } from '../../errors/app-error.js'
 
-/** Folder of the vendored contexts; `tools/vendor-jsonld-contexts.mjs` writes it. */
+/** Folder of the vendored contexts, written by `tools/vendor-jsonld-contexts.mjs`. */
 const contextFolder = new URL('../../../data/jsonld-contexts/', import.meta.url)
 
 interface IndexEntry {
@@ -11,11 +11,6 @@ interface IndexEntry {
 
 let index: Map<string, IndexEntry> | undefined
 const parsed = new Map<string, unknown>()
-
-/** Whether `url` names a JSON-LD context that ships with the service. */
-export function isBundledContext(url: string): boolean {
-  return contextIndex().has(url)
-}
 
 /**
  * Returns the parsed JSON-LD context published at `url`, read from the vendored copy. Throws

@@ -16,7 +16,7 @@ export async function custodianSigner(keyManager: KeyManager, did: string, usage
   if (key.algorithm !== 'ES256') {
     throw new AppError(
       'ERR_DATA_INTEGRITY_KEY_UNSUPPORTED',
-      `the ${usage} key "${key.id}" of ${JSON.stringify(did)} is ${key.algorithm}; the ecdsa-rdfc-2019 cryptosuite needs a P-256 (ES256) key`,
+      `the ${usage} key "${key.id}" of ${JSON.stringify(did)} is ${key.algorithm}, but the ecdsa-rdfc-2019 cryptosuite needs a P-256 (ES256) key. Make an ES256 key the default for ${usage}`,
     )
   }
   return {

@@ -6,8 +6,8 @@ import { custodianSigner } from './custodian-signer.js'
 import type { DocumentLoader } from './document-loader.js'
 
 /**
- * The JSON-LD libraries are imported on first use, so that processes and requests that only
- * handle JWTs never load jsonld.js and its canonicalization code.
+ * Imports the JSON-LD libraries on first use, so that processes and requests that only handle
+ * JWTs never load jsonld.js and its canonicalization code.
  */
 async function libraries() {
   const [vc, { DataIntegrityProof }, { cryptosuite }] = await Promise.all([
@@ -98,7 +98,7 @@ function signingFailed(error: unknown): never {
   // jsonld.js wraps loader errors, so an unknown context surfaces as the cause.
   const cause = jsonLdError.details?.cause ?? jsonLdError.cause
   if (cause instanceof AppError) throw cause
-  // Safe mode rejects terms that no context defines; name the term so the definition can be fixed.
+  // Safe mode rejects terms that no context defines. The message names the term, so the definition can be fixed.
   const event = jsonLdError.details?.event
   const property = event?.details?.property
   const reason = property === undefined ? (jsonLdError.message ?? String(error)) : `${event?.message ?? 'invalid property'} (${JSON.stringify(property)})`

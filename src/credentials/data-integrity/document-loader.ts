@@ -21,7 +21,7 @@ export type DocumentLoader = (url: string) => Promise<RemoteDocument>
 export function createDocumentLoader(resolver?: Pick<DidResolver, 'resolveDocument'>): DocumentLoader {
   return async (url: string) => {
     if (url.startsWith('did:')) {
-      if (resolver === undefined) throw new AppError('ERR_JSONLD_CONTEXT_UNKNOWN', `the DID URL ${JSON.stringify(url)} cannot be resolved here`)
+      if (resolver === undefined) throw new AppError('ERR_JSONLD_CONTEXT_UNKNOWN', `the DID URL ${JSON.stringify(url)} cannot be dereferenced while signing, because only bundled contexts are loaded`)
       return { contextUrl: null, documentUrl: url, document: await dereferenceDidUrl(resolver, url) }
     }
     return { contextUrl: null, documentUrl: url, document: bundledContext(url) }

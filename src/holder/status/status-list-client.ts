@@ -35,8 +35,8 @@ const listCredentialTypes: Record<StatusListKind, string> = {
 }
 
 /**
- * JWT forms first. The JSON forms carry lists secured by an embedded Data Integrity proof; a
- * JSON body of a JWT-secured list has no proof and fails verification.
+ * JWT forms first. The JSON forms carry lists secured by an embedded Data Integrity proof. A JSON
+ * body of a JWT-secured list has no proof, so it fails verification.
  */
 const acceptedMediaTypes =
   'application/vc+jwt, application/statuslist+jwt, application/jwt, application/vc;q=0.5, application/vc+ld+json;q=0.5'
@@ -99,7 +99,7 @@ export class StatusListClient {
     const result = await verifyCredentialProof(document, {
       documentLoader: createDocumentLoader(this.#options.resolver),
       now: new Date(this.#now()),
-      // Tolerates an issuer clock ahead of ours; expiry is checked without leeway in #interpret.
+      // Tolerates an issuer clock that runs ahead of this one. #interpret checks expiry without leeway.
       maxClockSkewSeconds: 60,
       // A status list credential carries no status of its own.
       checkStatus: async () => ({ verified: false }),

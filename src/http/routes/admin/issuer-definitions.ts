@@ -35,7 +35,7 @@ const CreateDefinitionBody = Type.Object(
     credentialType: Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]{0,99}$' }),
     profile: Type.Optional(
       Type.Union(credentialProfiles.map((profile) => Type.Literal(profile)), {
-        description: 'vc20-bssl/json-ld issues VC 2.0 JSON-LD credentials with an ecdsa-rdfc-2019 Data Integrity proof; its contexts must be bundled.',
+        description: 'vc20-bssl/json-ld issues VC 2.0 JSON-LD credentials with an ecdsa-rdfc-2019 Data Integrity proof. Its contexts must be bundled.',
       }),
     ),
     validitySeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: 10 * 365 * 86_400, description: 'Default one year.' })),
