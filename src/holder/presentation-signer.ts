@@ -42,6 +42,8 @@ export async function signPresentations(
   for (const [profile, raws] of groups) {
     if (profile === 'vc20-bssl/json-ld') {
       // Imported on first use, so queries for JWT credentials never load the JSON-LD libraries.
+      // NOTE: a holder whose sign_presentation key is EdDSA fails the whole query with
+      // ERR_DATA_INTEGRITY_KEY_UNSUPPORTED, because ecdsa-rdfc-2019 needs a P-256 key.
       const { signDataIntegrityPresentation } = await import('./data-integrity-presentation.js')
       presentations.push(await signDataIntegrityPresentation(keyManager, raws, context))
       continue

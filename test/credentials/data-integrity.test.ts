@@ -14,7 +14,7 @@ import { refreshCredentialStates } from '../../src/holder/status/refresh-credent
 import { createLogger } from '../../src/observability/logger.js'
 import { createParticipant } from '../helpers/admin.js'
 import { createTestDatabase, databaseKinds } from '../helpers/databases.js'
-import type { JsonBody } from '../helpers/issuer-fixture.js'
+import { dcpFetch, issuerId, requestMessage, startIssuerFixture, type JsonBody } from '../helpers/issuer-fixture.js'
 import { adminRequest, startTestServer } from '../helpers/server.js'
 
 // The verifier side of this test uses only Digital Bazaar's libraries, the contexts as their npm
@@ -286,4 +286,37 @@ t.test('definition with an unbundled context is rejected', async (t) => {
   t.equal(response.statusCode, 400)
   t.equal(response.json().error, 'ERR_JSONLD_CONTEXT_UNKNOWN')
   t.match(response.json().message, /catenax/)
+})
+
+t.test('delivery uses container format json-ld', async (t) => {
+  const db = await createTestDatabase(t, 'embedded')
+  const fixture = await startIssuerFixture(t, {
+    db,
+    env: { ISSUER_CONTAINER_FORMAT: 'VC1_0_JWT' },
+    definitions: [
+      {
+        id: 'membership-di',
+        credentialType: 'MembershipCredential',
+        profile: 'vc20-bssl/json-ld',
+        claims: { holderIdentifier: { attribute: 'bpn' } },
+        contexts: ['https://www.w3.org/ns/credentials/undefined-terms/v2'],
+      },
+    ],
+  })
+  const response = await dcpFetch(fixture.baseUrl, `/p/${issuerId}/is/credentials`, {
+    token: await fixture.holderToken(),
+    body: requestMessage('pid-format', ['membership-di']),
+  })
+  t.equal(response.status, 201)
+  const [delivery] = await fixture.holder.waitForDeliveries(1)
+  const [container] = delivery!.body.credentials
+  t.equal(container.format, 'json-ld', 'the JWT container format setting does not apply')
+  t.equal(container.credentialType, 'MembershipCredential')
+  t.type(container.payload, 'string', 'the payload is the JSON text')
+  const credential = JSON.parse(container.payload)
+  t.equal(credential.proof.type, 'DataIntegrityProof')
+  t.equal(credential.credentialSubject.id, fixture.holder.party.did)
+
+  const metadata = await dcpFetch(fixture.baseUrl, `/p/${issuerId}/is/metadata`)
+  t.equal(metadata.body.credentialsSupported[0].profile, 'vc20-bssl/json-ld')
 })
