@@ -61,6 +61,7 @@ async function freePort(): Promise<number> {
 }
 
 const scope = 'org.eclipse.dspace.dcp.vc.type:MembershipCredential:read'
+const bpnScope = 'org.eclipse.dspace.dcp.vc.type:BpnCredential:read'
 const dcpContext = 'https://w3id.org/dspace-dcp/v1.0/dcp.jsonld'
 
 for (const kind of databaseKinds) {
@@ -111,6 +112,10 @@ for (const kind of databaseKinds) {
       },
     })
     t.equal(definition.statusCode, 201, definition.body)
+    const jwtDefinition = await adminRequest(app, 'POST', '/v1/participants/authority/issuer/credential-definitions', {
+      body: { id: 'bpn-jwt', credentialType: 'BpnCredential', profile: 'vc11-sl2021/jwt', claims: { bpn: { attribute: 'bpn' } } },
+    })
+    t.equal(jwtDefinition.statusCode, 201, jwtDefinition.body)
     const trusted = await adminRequest(app, 'PUT', `/v1/participants/companyx/trusted-issuers/${encodeURIComponent(issuerDid)}`, {
       body: { credentialTypes: [] },
     })
@@ -141,19 +146,20 @@ for (const kind of databaseKinds) {
       '@context': [dcpContext],
       type: 'CredentialRequestMessage',
       holderPid: 'pid-di-1',
-      credentials: [{ id: 'membership-di' }],
+      credentials: [{ id: 'membership-di' }, { id: 'bpn-jwt' }],
     })
     t.equal(requested.status, 201, 'credential request accepted')
 
     let holderCredentials: JsonBody[] = []
-    for (let attempt = 0; attempt < 200 && holderCredentials.length === 0; attempt += 1) {
+    for (let attempt = 0; attempt < 200 && holderCredentials.length < 2; attempt += 1) {
       holderCredentials = await heldCredentials()
-      if (holderCredentials.length === 0) await new Promise((resolve) => setTimeout(resolve, 50))
+      if (holderCredentials.length < 2) await new Promise((resolve) => setTimeout(resolve, 50))
     }
-    t.equal(holderCredentials.length, 1, 'the wallet stored the delivered credential')
-    t.equal(holderCredentials[0].profile, 'vc20-bssl/json-ld')
-    t.equal(holderCredentials[0].issuerDid, issuerDid)
-    const stored = (await adminRequest(app, 'GET', `/v1/participants/companyx/credentials/${holderCredentials[0].id}`)).json()
+    t.equal(holderCredentials.length, 2, 'the wallet stored both delivered credentials')
+    const summary = holderCredentials.find((entry) => entry.types.includes('MembershipCredential'))
+    t.equal(summary?.profile, 'vc20-bssl/json-ld')
+    t.equal(summary?.issuerDid, issuerDid)
+    const stored = (await adminRequest(app, 'GET', `/v1/participants/companyx/credentials/${summary?.id}`)).json()
     const credential = JSON.parse(stored.raw) as JsonBody
     t.same(credential.type, ['VerifiableCredential', 'MembershipCredential'])
     t.equal(credential['@context'][0], 'https://www.w3.org/ns/credentials/v2')
@@ -192,14 +198,14 @@ for (const kind of databaseKinds) {
       t.equal(status.results?.[0]?.status, false, 'not revoked')
     })
 
-    async function query(): Promise<{ body: JsonBody; jti: string }> {
-      const holderSi = await stsToken(holderDid, { audience: verifierDid, bearer_access_scope: scope })
+    async function query(scopes = [scope]): Promise<{ body: JsonBody; jti: string }> {
+      const holderSi = await stsToken(holderDid, { audience: verifierDid, bearer_access_scope: scopes.join(' ') })
       const accessToken = decodeJwt(holderSi).token as string
       const verifierSi = await stsToken(verifierDid, { audience: holderDid, token: accessToken })
       const response = await dcpPost('/p/companyx/cs/presentations/query', verifierSi, {
         '@context': [dcpContext],
         type: 'PresentationQueryMessage',
-        scope: [scope],
+        scope: scopes,
       })
       t.equal(response.status, 200, JSON.stringify(response.body))
       return { body: response.body, jti: decodeJwt(verifierSi).jti as string }
@@ -222,6 +228,18 @@ for (const kind of databaseKinds) {
       t.equal(wrongChallenge.verified, false, 'a different challenge fails')
     })
 
+    t.test('mixed formats give two presentations', async (t) => {
+      const { body } = await query([scope, bpnScope])
+      t.equal(body.presentation.length, 2, 'one presentation per format group')
+      const jwtPresentations = body.presentation.filter((entry: unknown) => typeof entry === 'string')
+      const jsonLdPresentations = body.presentation.filter((entry: unknown) => typeof entry === 'object')
+      t.equal(jwtPresentations.length, 1)
+      t.equal(jsonLdPresentations.length, 1)
+      const vp = decodeJwt(jwtPresentations[0]).vp as JsonBody
+      t.equal(vp.verifiableCredential.length, 1, 'the JWT presentation holds the JWT credential only')
+      t.same(jsonLdPresentations[0].verifiableCredential, [credential], 'the JSON-LD presentation holds the Data Integrity credential only')
+    })
+
     t.test('tampered credential rejected at the Storage API', async (t) => {
       const tampered = { ...credential, credentialSubject: { ...credential.credentialSubject, holderIdentifier: 'BPNL000000000999' } }
       const response = await dcpPost('/p/companyx/cs/credentials', await stsToken(issuerDid, { audience: holderDid }), {
@@ -239,7 +257,7 @@ for (const kind of databaseKinds) {
       const imported = await adminRequest(app, 'POST', '/v1/participants/companyx/credentials', { body: { credential: tampered } })
       t.equal(imported.statusCode, 400)
       t.equal(imported.json().error, 'ERR_CREDENTIAL_INVALID')
-      t.equal((await heldCredentials()).length, 1, 'nothing stored')
+      t.equal((await heldCredentials()).length, 2, 'nothing stored')
     })
 
     t.test('unknown context rejected without network', async (t) => {
@@ -252,8 +270,13 @@ for (const kind of databaseKinds) {
 
     t.test('revoked credential is left out', async (t) => {
       const issued = (await adminRequest(app, 'GET', '/v1/participants/authority/issuer/issued-credentials')).json().items
-      t.equal(issued.length, 1)
-      const revoked = await adminRequest(app, 'POST', `/v1/participants/authority/issuer/issued-credentials/${issued[0].id}/revoke`)
+      const issuedDataIntegrity = issued.filter((entry: JsonBody) => entry.profile === 'vc20-bssl/json-ld')
+      t.equal(issuedDataIntegrity.length, 1)
+      const revoked = await adminRequest(
+        app,
+        'POST',
+        `/v1/participants/authority/issuer/issued-credentials/${issuedDataIntegrity[0].id}/revoke`,
+      )
       t.equal(revoked.statusCode, 200, revoked.body)
 
       const status = await bitstringCheck({ credential })
@@ -263,8 +286,8 @@ for (const kind of databaseKinds) {
       const client = createStatusListClient(server.context.config, server.context.resolver)
       const outcome = await refreshCredentialStates(db, client, createLogger('silent'), { batchSize: 100 })
       t.equal(outcome.changed, 1, JSON.stringify(outcome))
-      const [after] = await heldCredentials()
-      t.equal(after.state, 'revoked')
+      const after = (await heldCredentials()).find((entry) => entry.id === summary?.id)
+      t.equal(after?.state, 'revoked')
       const { body } = await query()
       t.same(body.presentation, [], 'no presentation without presentable credentials')
     })
