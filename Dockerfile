@@ -34,6 +34,7 @@ COPY --from=build /src/dist ./dist
 COPY package.json ./
 COPY bin ./bin
 COPY migrations ./migrations
+COPY jsonld-contexts ./jsonld-contexts
 # DATA_DIR is only used without DATABASE_URL (embedded PostgreSQL); mount a volume there to keep it.
 RUN ln -s /app/bin/dcp-identity.js /usr/local/bin/dcp-identity \
   && mkdir -p /var/lib/dcp-identity \

@@ -11,7 +11,7 @@ export const issuerVariables = {
     default: 'profile' as ContainerFormatSetting,
     unit: 'profile, VC1_0_JWT or jwt',
     description:
-      'format of each credential container in delivered CredentialMessages. profile writes the credential profile (vc11-sl2021/jwt or vc20-bssl/jwt), as DCP 1.0 holders and TCK 1.0.2 expect; the DCP TCK 1.0.0-RC6 holder accepts only VC1_0_JWT.',
+      'format of each credential container in delivered CredentialMessages. profile writes the credential profile (vc11-sl2021/jwt or vc20-bssl/jwt), as DCP 1.0 holders and TCK 1.0.2 expect; the DCP TCK 1.0.0-RC6 holder accepts only VC1_0_JWT. Data Integrity credentials (vc20-bssl/json-ld) always go as json-ld.',
   }),
   ISSUER_ALLOW_REPEATED_HOLDER_PID: variable({
     parse: parse.boolean,

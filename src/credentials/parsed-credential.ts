@@ -5,7 +5,7 @@ import type { CredentialProfile } from './credential-format.js'
 /** The fields of a stored credential that selection, checks and presentations use. */
 export interface ParsedCredential {
   profile: CredentialProfile
-  /** The credential as received: a compact JWS. */
+  /** The credential as received: a compact JWS, or the JSON text of a Data Integrity credential. */
   raw: string
   /** `id` of the credential, when it has one. */
   credentialId: string | undefined
@@ -17,8 +17,12 @@ export interface ParsedCredential {
   validUntil: Date | undefined
   /** `credentialStatus` entries, as an array. */
   statusEntries: Record<string, unknown>[]
-  /** The VC data model object: the `vc` claim for VC 1.1, the payload for VC 2.0. */
+  /** The VC data model object: the `vc` claim for VC 1.1, the payload for VC 2.0 JWT, the JSON-LD object for Data Integrity. */
   document: Record<string, unknown>
+}
+
+/** A JWT credential, with the JOSE header and claims that its verification reads. */
+export interface ParsedJwtCredential extends ParsedCredential {
   header: { alg: string; kid: string | undefined; typ: string | undefined }
   payload: JWTPayload
 }
@@ -37,7 +41,7 @@ export interface ParseOptions {
  * @see https://www.w3.org/TR/vc-data-model/#jwt-encoding
  * @see https://www.w3.org/TR/vc-jose-cose/#securing-with-jose
  */
-export function parseJwtCredential(raw: string, options: ParseOptions = {}): ParsedCredential {
+export function parseJwtCredential(raw: string, options: ParseOptions = {}): ParsedJwtCredential {
   let header: ReturnType<typeof decodeProtectedHeader>
   let payload: JWTPayload
   try {
@@ -72,6 +76,43 @@ export function parseJwtCredential(raw: string, options: ParseOptions = {}): Par
       typ: typeof header.typ === 'string' ? header.typ : undefined,
     },
     payload,
+  }
+}
+
+/**
+ * Reads a VC 2.0 JSON-LD credential with an embedded proof (`vc20-bssl/json-ld`) without
+ * verifying it. `raw` is its JSON text, kept unchanged for presentations.
+ * @see https://www.w3.org/TR/vc-data-integrity/
+ */
+export function parseDataIntegrityCredential(raw: string, options: ParseOptions = {}): ParsedCredential {
+  let document: unknown
+  try {
+    document = JSON.parse(raw)
+  } catch {
+    throw invalid('the credential is neither a compact JWS nor a JSON object')
+  }
+  if (!isObject(document)) throw invalid('the credential is not a JSON object')
+  const contexts = arrayOf(document['@context'])
+  if (contexts[0] !== 'https://www.w3.org/ns/credentials/v2') {
+    throw invalid('the first "@context" of a Data Integrity credential must be "https://www.w3.org/ns/credentials/v2"')
+  }
+  if (!isObject(document.proof) && !Array.isArray(document.proof)) throw invalid('the credential has no "proof"')
+  const types = typesOf(document)
+  const issuer = issuerOf(document)
+  if (!issuer) throw invalid('the credential has no issuer')
+  if (!options.allowMissingBaseType && !types.includes('VerifiableCredential')) throw invalid('the credential "type" does not contain "VerifiableCredential"')
+
+  return {
+    profile: 'vc20-bssl/json-ld',
+    raw,
+    credentialId: typeof document.id === 'string' ? document.id : undefined,
+    types,
+    issuer,
+    subjectId: subjectIdOf(document),
+    validFrom: dateOf(document.validFrom, undefined),
+    validUntil: dateOf(document.validUntil, undefined),
+    statusEntries: arrayOf(document.credentialStatus).filter(isObject),
+    document,
   }
 }
 

@@ -1,6 +1,6 @@
 import type { JWTPayload } from 'jose'
 import type { CredentialProfile } from './credential-format.js'
-import type { StatusListType, StatusPurpose } from './status-list.js'
+import type { StatusListProofFormat, StatusListType, StatusPurpose } from './status-list.js'
 
 export const credentialsContextV1 = 'https://www.w3.org/2018/credentials/v1'
 export const credentialsContextV2 = 'https://www.w3.org/ns/credentials/v2'
@@ -9,6 +9,11 @@ export const statusList2021Context = 'https://w3id.org/vc/status-list/2021/v1'
 /** Returns the status list type that credentials of a profile refer to. */
 export function statusListTypeOf(profile: CredentialProfile): StatusListType {
   return profile === 'vc11-sl2021/jwt' ? 'StatusList2021' : 'BitstringStatusList'
+}
+
+/** Returns how the status lists that credentials of a profile refer to are secured. */
+export function statusListProofFormatOf(profile: CredentialProfile): StatusListProofFormat {
+  return profile === 'vc20-bssl/json-ld' ? 'data-integrity' : 'jwt'
 }
 
 /**
@@ -35,6 +40,22 @@ export interface StatusListCredentialInput {
   encodedList: string
   issuedAt: Date
   expiresAt: Date
+}
+
+/**
+ * Builds an unsigned VC 2.0 `BitstringStatusListCredential` for a Data Integrity proof.
+ * @see https://www.w3.org/TR/vc-bitstring-status-list/#bitstringstatuslistcredential
+ */
+export function bitstringStatusListDocument(input: Omit<StatusListCredentialInput, 'type'>): Record<string, unknown> {
+  return {
+    '@context': [credentialsContextV2],
+    id: input.url,
+    type: ['VerifiableCredential', 'BitstringStatusListCredential'],
+    issuer: input.issuerDid,
+    validFrom: input.issuedAt.toISOString(),
+    validUntil: input.expiresAt.toISOString(),
+    credentialSubject: { id: `${input.url}#list`, type: 'BitstringStatusList', statusPurpose: input.purpose, encodedList: input.encodedList },
+  }
 }
 
 /**

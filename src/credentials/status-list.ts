@@ -5,6 +5,9 @@ import { base64url } from 'jose'
 export type StatusListType = 'StatusList2021' | 'BitstringStatusList'
 export type StatusPurpose = 'revocation' | 'suspension'
 
+/** How a status list credential is secured: a JWT, or an embedded Data Integrity proof. */
+export type StatusListProofFormat = 'jwt' | 'data-integrity'
+
 /**
  * Encodes a bitstring of `size` bits in which the bits at `setIndices` are 1: GZIP, then base64.
  * Bit 0 is the most significant bit of byte 0. Bitstring Status List uses base64url without

@@ -1,9 +1,9 @@
-import { compactVerify } from 'jose'
+import { compactVerify, type JWTPayload } from 'jose'
 import { DidError } from '../did/did-error.js'
 import { resolveVerificationKey, type KeyResolver } from '../did/verification-key.js'
 import { purposeOf } from '../did/verification-method.js'
 import { AppError } from '../errors/app-error.js'
-import { parseJwtCredential, type ParsedCredential } from './parsed-credential.js'
+import { parseJwtCredential, type ParsedCredential, type ParsedJwtCredential } from './parsed-credential.js'
 
 export interface CredentialCheck {
   /** DID the credential must be issued to. */
@@ -55,7 +55,8 @@ export async function verifyJwtCredential(
 
 /** Checks that a JWT `iss`, when present, names the credential's issuer. */
 export function checkIssuerClaim(credential: ParsedCredential): void {
-  const { payload, issuer } = credential
+  const { issuer } = credential
+  const payload = claimsOf(credential)
   if (typeof payload.iss === 'string' && payload.iss !== issuer) {
     throw invalid(`the credential "iss" ${quote(payload.iss)} differs from its issuer ${quote(issuer)}`)
   }
@@ -66,7 +67,7 @@ export function checkIssuerClaim(credential: ParsedCredential): void {
  * unless `relaxed` admits another `sub`.
  */
 export function checkCredentialSubject(credential: ParsedCredential, holderDid: string, relaxed: boolean): void {
-  const { payload } = credential
+  const payload = claimsOf(credential)
   if (credential.subjectId !== holderDid) {
     throw invalid(`the credential is issued to ${quote(credential.subjectId ?? 'nobody')}, not to ${quote(holderDid)}`)
   }
@@ -92,4 +93,9 @@ function invalid(message: string): AppError {
 
 function quote(value: string): string {
   return JSON.stringify(value)
+}
+
+/** Returns the JWT claims of a JWT credential, and none for a Data Integrity credential. */
+function claimsOf(credential: ParsedCredential): JWTPayload {
+  return 'payload' in credential ? (credential as ParsedJwtCredential).payload : {}
 }

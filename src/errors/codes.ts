@@ -182,7 +182,19 @@ export const errorCodes = {
   },
   ERR_CREDENTIAL_FORMAT_UNSUPPORTED: {
     status: 400,
-    description: 'A delivered or imported credential is not a compact JWS; JSON-LD credentials with embedded proofs are not verified.',
+    description: 'A delivered or imported credential is neither a compact JWS nor a JSON-LD credential with a Data Integrity proof.',
+  },
+  ERR_JSONLD_CONTEXT_UNKNOWN: {
+    status: 400,
+    description: 'A JSON-LD document names a context that is not bundled with the service. Contexts are never fetched over the network.',
+  },
+  ERR_DATA_INTEGRITY_KEY_UNSUPPORTED: {
+    status: 409,
+    description: 'The signing key for a Data Integrity proof is not a P-256 key, which the ecdsa-rdfc-2019 cryptosuite needs.',
+  },
+  ERR_DATA_INTEGRITY_SIGNING_FAILED: {
+    status: 500,
+    description: 'Signing a Data Integrity proof failed in JSON-LD processing.',
   },
   ERR_CREDENTIAL_MESSAGE_UNSOLICITED: {
     status: 403,

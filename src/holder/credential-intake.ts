@@ -25,26 +25,34 @@ const compactJws = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/
 
 /**
  * Verifies one received credential before it is stored. It must be a JWT credential whose
- * signature verifies with an `assertionMethod` key of its issuer, issued to the holder and valid
- * now. It must also match the issuer and type that its delivery names.
+ * signature verifies with an `assertionMethod` key of its issuer, or a JSON-LD credential whose
+ * Data Integrity proof does. Either must be issued to the holder and valid now, and match the
+ * issuer and type that its delivery names.
  */
 export async function verifyReceivedCredential(
   intake: CredentialIntake,
   payload: string,
   check: IntakeCheck,
 ): Promise<ParsedCredential> {
-  if (!compactJws.test(payload)) {
-    throw new AppError(
-      'ERR_CREDENTIAL_FORMAT_UNSUPPORTED',
-      'the credential is not a compact JWS; only JWT credentials (vc11-sl2021/jwt, vc20-bssl/jwt) are verified and stored',
-    )
-  }
-  const credential = await verifyJwtCredential(intake.resolver, payload, {
+  const credentialCheck = {
     holderDid: check.holderDid,
     nowMs: intake.now?.() ?? Date.now(),
     leewaySeconds: intake.leewaySeconds,
     relaxedDataModel: check.relaxedDataModel,
-  })
+  }
+  let credential: ParsedCredential
+  if (compactJws.test(payload)) {
+    credential = await verifyJwtCredential(intake.resolver, payload, credentialCheck)
+  } else if (payload.trimStart().startsWith('{')) {
+    // Imported on first use, so JWT-only wallets never load the JSON-LD libraries.
+    const { verifyDataIntegrityCredential } = await import('../credentials/data-integrity/verify-data-integrity-credential.js')
+    credential = await verifyDataIntegrityCredential(intake.resolver, payload, credentialCheck)
+  } else {
+    throw new AppError(
+      'ERR_CREDENTIAL_FORMAT_UNSUPPORTED',
+      'the credential is neither a compact JWS (vc11-sl2021/jwt, vc20-bssl/jwt) nor a JSON-LD object with a Data Integrity proof (vc20-bssl/json-ld)',
+    )
+  }
 
   if (check.expectedIssuer !== undefined && credential.issuer !== check.expectedIssuer) {
     throw new AppError(

@@ -24,9 +24,17 @@ export async function verifyImportedCredential(
   })
 }
 
-/** Reads `iss` without verifying, only to look up the relaxed setting; verification follows. */
+/**
+ * Reads `iss` of a JWT, or `issuer` of a JSON-LD credential, without verifying, only to look up
+ * the relaxed setting; verification follows.
+ */
 function issuerHint(raw: string): string | undefined {
   try {
+    if (raw.trimStart().startsWith('{')) {
+      const issuer = (JSON.parse(raw) as { issuer?: unknown }).issuer
+      const id = typeof issuer === 'object' && issuer !== null ? (issuer as { id?: unknown }).id : issuer
+      return typeof id === 'string' ? id : undefined
+    }
     const claims = JSON.parse(Buffer.from(raw.split('.')[1] ?? '', 'base64url').toString('utf8')) as unknown
     const iss = typeof claims === 'object' && claims !== null ? (claims as { iss?: unknown }).iss : undefined
     return typeof iss === 'string' ? iss : undefined

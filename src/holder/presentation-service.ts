@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { contextFor } from '../dcp/context.js'
 import { interpretPresentationQuery, type PresentationQueryMessageBody } from '../dcp/presentation-query.js'
 import type { Scope } from '../dcp/scope.js'
@@ -11,13 +12,13 @@ import type { OwnVerificationKeys } from '../tokens/own-verification-keys.js'
 import type { VerifiedSelfIssuedToken } from '../tokens/self-issued-token-verifier.js'
 import { grantedScopes, selectCredentials } from './credential-selection.js'
 import { typeAllowedByRules } from './verifier-access-policy.js'
-import { signPresentations } from './presentation-signer.js'
+import { signPresentations, type SignedPresentation } from './presentation-signer.js'
 
 /** @see https://eclipse-dataspace-dcp.github.io/decentralized-claims-protocol/v1.0.1/#presentation-response-message */
 export interface PresentationResponseMessage {
   '@context': string[]
   type: 'PresentationResponseMessage'
-  presentation: string[]
+  presentation: SignedPresentation[]
 }
 
 export interface PresentationServiceOptions {
@@ -75,6 +76,7 @@ export class PresentationService {
       verifierDid: caller.issuer,
       nowSeconds,
       ttlSeconds: presentationTtlSeconds,
+      challenge: challengeOf(caller),
     })
     return {
       response: { '@context': [contextFor(query.version)], type: 'PresentationResponseMessage', presentation },
@@ -97,4 +99,12 @@ export class PresentationService {
     const visible = held.filter((credential) => credential.types.every((type) => typeAllowedByRules(rules, type)))
     return selectCredentials(scopes, visible)
   }
+}
+
+/**
+ * Returns the `challenge` for Data Integrity presentations: the `jti` of the verifier's SI
+ * token, which the verifier chose and the jti store keeps from being used twice.
+ */
+function challengeOf(caller: VerifiedSelfIssuedToken): string {
+  return typeof caller.payload.jti === 'string' ? caller.payload.jti : randomUUID()
 }

@@ -33,10 +33,20 @@ export function buildCredentialMessage(
     status,
     credentials: credentials.map((credential) => ({
       credentialType: credential.credentialType,
-      format: format === 'profile' ? credential.profile : format,
+      format: containerFormatOf(credential, format),
       payload: credential.raw,
     })),
   }
   if (request.rejectionReason !== null) message.rejectionReason = request.rejectionReason
   return message
+}
+
+/**
+ * Returns the container format of a credential. Data Integrity credentials always travel as
+ * `json-ld`, the DCP format name for JSON-LD objects, because the JWT settings name formats
+ * that such a payload is not.
+ */
+function containerFormatOf(credential: IssuedCredential, format: ContainerFormatSetting): string {
+  if (credential.profile === 'vc20-bssl/json-ld') return 'json-ld'
+  return format === 'profile' ? credential.profile : format
 }

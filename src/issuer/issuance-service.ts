@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import type { IssuerConfig } from '../config/issuer-variables.js'
 import type { StatusPurpose } from '../credentials/status-list.js'
-import { statusEntry, statusListTypeOf } from '../credentials/status-list-credential.js'
+import { signCredential } from '../credentials/data-integrity/data-integrity.js'
+import { createDocumentLoader } from '../credentials/data-integrity/document-loader.js'
+import { statusEntry, statusListProofFormatOf, statusListTypeOf } from '../credentials/status-list-credential.js'
 import type { CredentialRequestMessage } from '../dcp/credential-request-message.js'
 import { AppError, ConflictError } from '../errors/app-error.js'
 import type { KeyManager } from '../keys/key-manager.js'
@@ -23,7 +25,7 @@ import {
 import { getParticipant } from '../storage/participant-repository.js'
 import { allocateStatusEntry, type StatusEntryPosition } from '../storage/status-list-repository.js'
 import { attestSubject, AttestationError } from './attestation.js'
-import { credentialClaims } from './credential-claims.js'
+import { credentialClaims, credentialDocumentV2, type CredentialClaimsInput } from './credential-claims.js'
 import type { CredentialDefinition } from './credential-definition.js'
 import type { CredentialRequest } from './credential-request.js'
 import { statusListUrl } from './status-list-service.js'
@@ -193,7 +195,7 @@ export class IssuanceService {
     const validFrom = new Date(Math.floor(this.#now() / 1000) * 1000 - backdateSeconds * 1000)
     const validUntil = new Date(validFrom.getTime() + definition.validitySeconds * 1000)
     const positions = suspension ? [revocation!, suspension] : [revocation!]
-    const claims = credentialClaims({
+    const raw = await this.#sign(issuer.did, {
       profile: definition.profile,
       id: `urn:uuid:${credentialId}`,
       issuerDid: issuer.did,
@@ -205,8 +207,6 @@ export class IssuanceService {
       validFrom,
       validUntil,
     })
-    const typ = definition.profile === 'vc11-sl2021/jwt' ? 'JWT' : 'vc+jwt'
-    const raw = await signJwt(this.#options.keyManager, issuer.did, 'sign_credentials', { typ }, claims)
     return {
       id: credentialId,
       participantId: issuer.id,
@@ -223,6 +223,22 @@ export class IssuanceService {
     }
   }
 
+  /** Signs a credential as a JWT, or as JSON text with a Data Integrity proof for `vc20-bssl/json-ld`. */
+  async #sign(issuerDid: string, input: CredentialClaimsInput): Promise<string> {
+    const { keyManager } = this.#options
+    if (input.profile === 'vc20-bssl/json-ld') {
+      const signed = await signCredential(credentialDocumentV2(input), {
+        keyManager,
+        did: issuerDid,
+        usage: 'sign_credentials',
+        documentLoader: createDocumentLoader(),
+      })
+      return JSON.stringify(signed)
+    }
+    const typ = input.profile === 'vc11-sl2021/jwt' ? 'JWT' : 'vc+jwt'
+    return signJwt(keyManager, issuerDid, 'sign_credentials', { typ }, credentialClaims(input))
+  }
+
   async #allocate(
     tx: Queryable,
     participantId: string,
@@ -234,6 +250,7 @@ export class IssuanceService {
       participantId,
       purpose,
       type: statusListTypeOf(definition.profile),
+      proofFormat: statusListProofFormatOf(definition.profile),
       size: this.#options.config.statusList.size,
       credentialId,
     })

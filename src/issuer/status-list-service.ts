@@ -1,7 +1,9 @@
 import { decodeJwt } from 'jose'
 import type { IssuerConfig } from '../config/issuer-variables.js'
-import { encodeStatusList, type StatusListType } from '../credentials/status-list.js'
-import { statusListCredentialClaims } from '../credentials/status-list-credential.js'
+import { signCredential } from '../credentials/data-integrity/data-integrity.js'
+import { createDocumentLoader } from '../credentials/data-integrity/document-loader.js'
+import { encodeStatusList, type StatusListProofFormat, type StatusListType } from '../credentials/status-list.js'
+import { bitstringStatusListDocument, statusListCredentialClaims, type StatusListCredentialInput } from '../credentials/status-list-credential.js'
 import type { KeyManager } from '../keys/key-manager.js'
 import { signJwt } from '../keys/sign-jwt.js'
 import type { Logger } from '../observability/logger.js'
@@ -27,8 +29,13 @@ export interface StatusListServiceOptions {
 /** A signed status list credential and the claims it carries. */
 export interface SignedStatusList {
   type: StatusListType
-  jwt: string
-  /** The credential as JSON: the `vc` claim for StatusList2021, the payload for Bitstring. */
+  proofFormat: StatusListProofFormat
+  /** A compact JWS, or the JSON text of a credential with a Data Integrity proof. */
+  credential: string
+  /**
+   * The credential as JSON: the `vc` claim for StatusList2021, the payload for Bitstring JWTs,
+   * the credential with its `proof` for Data Integrity.
+   */
   document: Record<string, unknown>
 }
 
@@ -51,10 +58,13 @@ export class StatusListService {
   /** Returns the current signed credential of a list, signing it first when it is stale. */
   async current(participantId: string, listId: string): Promise<SignedStatusList> {
     const list = await getStatusList(this.#options.db, participantId, listId)
-    const jwt = this.#isFresh(list) ? list.credential! : await this.#sign(list)
-    const claims = decodeJwt(jwt)
+    const credential = this.#isFresh(list) ? list.credential! : await this.#sign(list)
+    if (list.proofFormat === 'data-integrity') {
+      return { type: list.type, proofFormat: list.proofFormat, credential, document: JSON.parse(credential) as Record<string, unknown> }
+    }
+    const claims = decodeJwt(credential)
     const document = (list.type === 'StatusList2021' ? claims.vc : claims) as Record<string, unknown>
-    return { type: list.type, jwt, document }
+    return { type: list.type, proofFormat: list.proofFormat, credential, document }
   }
 
   /** Signs every stale list again; run periodically so lists never expire while served. */
@@ -72,7 +82,7 @@ export class StatusListService {
   }
 
   async #sign(list: StatusList): Promise<string> {
-    const { db, keyManager, publicBaseUrl, config } = this.#options
+    const { db, publicBaseUrl, config } = this.#options
     const participant = await getParticipant(db, list.participantId)
     // Reading the version before the entries means a concurrent change can only make the stored
     // credential look older than it is, never newer.
@@ -80,7 +90,7 @@ export class StatusListService {
     const setIndices = await listSetIndices(db, list.id)
     const issuedAt = new Date(this.#now() - 5000)
     const expiresAt = new Date(issuedAt.getTime() + config.ttlSeconds * 1000)
-    const claims = statusListCredentialClaims({
+    const input: StatusListCredentialInput = {
       type: list.type,
       purpose: list.purpose,
       url: statusListUrl(publicBaseUrl, list.participantId, list.id),
@@ -88,12 +98,26 @@ export class StatusListService {
       encodedList: encodeStatusList(list.size, setIndices, list.type),
       issuedAt,
       expiresAt,
-    })
-    const typ = list.type === 'StatusList2021' ? 'JWT' : 'vc+jwt'
-    const jwt = await signJwt(keyManager, participant.did, 'sign_credentials', { typ }, claims)
-    await storeSignedStatusList(db, list.id, { credential: jwt, expiresAt, version })
+    }
+    const credential = list.proofFormat === 'data-integrity' ? await this.#signDataIntegrity(input) : await this.#signJwt(input)
+    await storeSignedStatusList(db, list.id, { credential, expiresAt, version })
     this.#options.logger.debug({ participantId: list.participantId, listId: list.id, version }, 'status list signed')
-    return jwt
+    return credential
+  }
+
+  async #signJwt(input: StatusListCredentialInput): Promise<string> {
+    const typ = input.type === 'StatusList2021' ? 'JWT' : 'vc+jwt'
+    return signJwt(this.#options.keyManager, input.issuerDid, 'sign_credentials', { typ }, statusListCredentialClaims(input))
+  }
+
+  async #signDataIntegrity(input: StatusListCredentialInput): Promise<string> {
+    const signed = await signCredential(bitstringStatusListDocument(input), {
+      keyManager: this.#options.keyManager,
+      did: input.issuerDid,
+      usage: 'sign_credentials',
+      documentLoader: createDocumentLoader(),
+    })
+    return JSON.stringify(signed)
   }
 
   #now(): number {

@@ -1,3 +1,4 @@
+import { credentialProfiles } from '../credentials/credential-format.js'
 import { Type, type Static } from 'typebox'
 import { didWebPattern, participantIdPattern } from '../participants/participant.js'
 
@@ -54,7 +55,7 @@ const SeedCredentialDefinition = Type.Union([
     {
       id: Type.String({ pattern: '^[A-Za-z0-9._~-]{1,128}$' }),
       credentialType: Type.String({ minLength: 1, maxLength: 200 }),
-      profile: Type.Optional(Type.Union([Type.Literal('vc11-sl2021/jwt'), Type.Literal('vc20-bssl/jwt')])),
+      profile: Type.Optional(Type.Union(credentialProfiles.map((profile) => Type.Literal(profile)))),
       validitySeconds: Type.Optional(Type.Integer({ minimum: 60 })),
       claims: Type.Optional(
         Type.Record(

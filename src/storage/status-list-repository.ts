@@ -1,5 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto'
-import type { StatusListType, StatusPurpose } from '../credentials/status-list.js'
+import type { StatusListProofFormat, StatusListType, StatusPurpose } from '../credentials/status-list.js'
 import { NotFoundError } from '../errors/app-error.js'
 import type { Queryable } from './database.js'
 
@@ -9,8 +9,9 @@ export interface StatusList {
   participantId: string
   purpose: StatusPurpose
   type: StatusListType
+  proofFormat: StatusListProofFormat
   size: number
-  /** The signed list credential, absent until it is first signed. */
+  /** The signed list credential (a compact JWS or Data Integrity JSON text), absent until it is first signed. */
   credential: string | null
   expiresAt: Date | null
   version: number
@@ -27,6 +28,7 @@ interface ListRow extends Record<string, unknown> {
   participant_id: string
   purpose: StatusPurpose
   list_type: StatusListType
+  proof_format: StatusListProofFormat
   size: number
   allocated: number
   credential: string | null
@@ -35,7 +37,7 @@ interface ListRow extends Record<string, unknown> {
   signed_version: number
 }
 
-const columns = 'id, participant_id, purpose, list_type, size, allocated, credential, expires_at, version, signed_version'
+const columns = 'id, participant_id, purpose, list_type, proof_format, size, allocated, credential, expires_at, version, signed_version'
 
 /** Random draws before the allocation falls back to a scan for a free index. */
 const randomAttempts = 16
@@ -48,7 +50,14 @@ const randomAttempts = 16
  */
 export async function allocateStatusEntry(
   tx: Queryable,
-  input: { participantId: string; purpose: StatusPurpose; type: StatusListType; size: number; credentialId: string },
+  input: {
+    participantId: string
+    purpose: StatusPurpose
+    type: StatusListType
+    proofFormat: StatusListProofFormat
+    size: number
+    credentialId: string
+  },
 ): Promise<StatusEntryPosition> {
   const list = (await lockOpenList(tx, input)) ?? (await insertList(tx, input))
   const index = await reserveIndex(tx, list, input.credentialId)
@@ -115,25 +124,25 @@ export async function storeSignedStatusList(
 
 async function lockOpenList(
   tx: Queryable,
-  input: { participantId: string; purpose: StatusPurpose; type: StatusListType },
+  input: { participantId: string; purpose: StatusPurpose; type: StatusListType; proofFormat: StatusListProofFormat },
 ): Promise<ListRow | undefined> {
   const result = await tx.query<ListRow>(
     `SELECT ${columns} FROM issuer_status_lists
-     WHERE participant_id = $1 AND purpose = $2 AND list_type = $3 AND NOT is_full
+     WHERE participant_id = $1 AND purpose = $2 AND list_type = $3 AND proof_format = $4 AND NOT is_full
      ORDER BY created_at LIMIT 1 FOR UPDATE`,
-    [input.participantId, input.purpose, input.type],
+    [input.participantId, input.purpose, input.type, input.proofFormat],
   )
   return result.rows[0]
 }
 
 async function insertList(
   tx: Queryable,
-  input: { participantId: string; purpose: StatusPurpose; type: StatusListType; size: number },
+  input: { participantId: string; purpose: StatusPurpose; type: StatusListType; proofFormat: StatusListProofFormat; size: number },
 ): Promise<ListRow> {
   const result = await tx.query<ListRow>(
-    `INSERT INTO issuer_status_lists (participant_id, id, purpose, list_type, size) VALUES ($1, $2, $3, $4, $5)
+    `INSERT INTO issuer_status_lists (participant_id, id, purpose, list_type, proof_format, size) VALUES ($1, $2, $3, $4, $5, $6)
      RETURNING ${columns}`,
-    [input.participantId, randomUUID(), input.purpose, input.type, input.size],
+    [input.participantId, randomUUID(), input.purpose, input.type, input.proofFormat, input.size],
   )
   return result.rows[0]!
 }
@@ -172,6 +181,7 @@ function toList(row: ListRow): StatusList {
     participantId: row.participant_id,
     purpose: row.purpose,
     type: row.list_type,
+    proofFormat: row.proof_format,
     size: row.size,
     credential: row.credential,
     expiresAt: row.expires_at,

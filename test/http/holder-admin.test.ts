@@ -98,8 +98,12 @@ for (const kind of databaseKinds) {
       t.equal(failure.outcome, 'failure')
       t.equal(failure.errorCode, 'ERR_CREDENTIAL_INVALID')
 
-      const notJwt = await adminRequest(app, 'POST', '/v1/participants/holder/credentials', { body: { credential: '{"@context":[]}' } })
-      t.equal(notJwt.json().error, 'ERR_CREDENTIAL_FORMAT_UNSUPPORTED')
+      const notCredential = await adminRequest(app, 'POST', '/v1/participants/holder/credentials', { body: { credential: 'not a credential' } })
+      t.equal(notCredential.json().error, 'ERR_CREDENTIAL_FORMAT_UNSUPPORTED')
+
+      const notDataIntegrity = await adminRequest(app, 'POST', '/v1/participants/holder/credentials', { body: { credential: '{"@context":[]}' } })
+      t.equal(notDataIntegrity.json().error, 'ERR_CREDENTIAL_INVALID')
+      t.match(notDataIntegrity.json().message, /first "@context"/)
     })
 
     t.test('verifier policy narrows the presented types', async (t) => {

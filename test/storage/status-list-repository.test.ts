@@ -16,6 +16,7 @@ for (const kind of databaseKinds) {
           participantId: 'issuer',
           purpose: 'revocation',
           type: 'StatusList2021',
+          proofFormat: 'jwt',
           size: 16,
           credentialId: randomUUID(),
         }),

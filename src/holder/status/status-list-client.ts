@@ -35,9 +35,17 @@ const listCredentialTypes: Record<StatusListKind, string> = {
 const listKinds = Object.keys(listCredentialTypes) as StatusListKind[]
 
 /**
+ * JWT forms first. The JSON forms carry lists secured by an embedded Data Integrity proof. A JSON
+ * body of a JWT-secured list has no proof, so it fails verification.
+ */
+const acceptedMediaTypes =
+  'application/vc+jwt, application/statuslist+jwt, application/jwt, application/vc;q=0.5, application/vc+ld+json;q=0.5'
+
+/**
  * Fetches status list credentials through the guarded fetch, verifies them, and keeps each for
- * `cacheTtlSeconds`. Only JWT list credentials are accepted: the signature must verify with an
- * `assertionMethod` key of the list's issuer, as for any credential.
+ * `cacheTtlSeconds`. JWT list credentials must verify with an `assertionMethod` key of the
+ * list's issuer, as for any credential. JSON-LD list credentials must carry a Data Integrity
+ * proof that verifies with such a key.
  */
 export class StatusListClient {
   readonly #options: StatusListClientOptions
@@ -67,13 +75,42 @@ export class StatusListClient {
   async #load(url: string, kind: StatusListKind | undefined): Promise<StatusList> {
     const target = parseUrl(url)
     const { maxBytes } = this.#options.config
-    const fetchOptions = { ...this.#options.fetchOptions, maxBytes, accept: 'application/vc+jwt, application/statuslist+jwt, application/jwt' }
+    const fetchOptions = { ...this.#options.fetchOptions, maxBytes, accept: acceptedMediaTypes }
     const raw = await guardedFetch(target, fetchOptions, readJwtBody).catch((error: unknown) => {
       if (error instanceof AppError) throw invalid(`fetching status list ${JSON.stringify(url)} failed: ${error.message}`)
       throw error
     })
-    const claims = await this.#verify(raw, url)
+    const claims = raw.startsWith('{') ? await this.#verifyDataIntegrity(raw, url) : await this.#verify(raw, url)
     return this.#interpret(claims, kind, url)
+  }
+
+  async #verifyDataIntegrity(raw: string, url: string): Promise<Record<string, unknown>> {
+    let document: unknown
+    try {
+      document = JSON.parse(raw)
+    } catch {
+      throw invalid(`status list ${JSON.stringify(url)} is neither a JWT nor JSON`)
+    }
+    if (!isObject(document)) throw invalid(`status list ${JSON.stringify(url)} is not a JSON object`)
+    const issuer = issuerOf(document)
+    if (issuer === undefined) throw invalid(`status list ${JSON.stringify(url)} has no issuer`)
+    // Imported on first use, so holders of JWT credentials never load the JSON-LD libraries.
+    const [{ verifyCredentialProof, failureReason }, { createDocumentLoader }] = await Promise.all([
+      import('../../credentials/data-integrity/data-integrity.js'),
+      import('../../credentials/data-integrity/document-loader.js'),
+    ])
+    const result = await verifyCredentialProof(document, {
+      documentLoader: createDocumentLoader(this.#options.resolver),
+      now: new Date(this.#now()),
+      // Tolerates an issuer clock that runs ahead of this one. #interpret checks expiry without leeway.
+      maxClockSkewSeconds: 60,
+      // A status list credential carries no status of its own.
+      checkStatus: async () => ({ verified: false }),
+    })
+    if (!result.verified) {
+      throw invalid(`status list ${JSON.stringify(url)} from ${JSON.stringify(issuer)} failed verification: ${failureReason(result)}`)
+    }
+    return { ...document, issuer }
   }
 
   async #verify(raw: string, url: string): Promise<Record<string, unknown>> {

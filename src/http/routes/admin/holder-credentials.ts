@@ -54,7 +54,18 @@ const ListQuery = Type.Object({
   limit: PageLimit,
 })
 const ImportBody = Type.Object(
-  { credential: Type.String({ minLength: 1, maxLength: 256 * 1024, description: 'A VC-JWT issued to the participant.' }) },
+  {
+    credential: Type.Union(
+      [
+        Type.String({ minLength: 1, maxLength: 256 * 1024 }),
+        Type.Object({}, { additionalProperties: true, maxProperties: 64 }),
+      ],
+      {
+        description:
+          'A VC-JWT issued to the participant, or a VC 2.0 JSON-LD credential with a Data Integrity proof, as an object or its JSON text.',
+      },
+    ),
+  },
   { additionalProperties: false },
 )
 
@@ -87,7 +98,9 @@ export const holderCredentialRoutes: FastifyPluginAsyncTypebox<{ context: AppCon
       const participant = await getParticipant(db, participantId)
       const holder = { participantId, did: participant.did }
       // Verified before the audited transaction opens, and a rejected import is still audited inside it.
-      const verified = await verifyImportedCredential(db, intake, holder, request.body.credential).catch((error: unknown) => error)
+      const { credential } = request.body
+      const raw = typeof credential === 'string' ? credential : JSON.stringify(credential)
+      const verified = await verifyImportedCredential(db, intake, holder, raw).catch((error: unknown) => error)
       const stored = await audited(request, db, spec, async (tx) => {
         if (verified instanceof Error) throw verified
         return insertCredential(tx, { participantId, credential: verified as ParsedCredential })

@@ -1,3 +1,5 @@
+import { bundledContext } from '../../../credentials/data-integrity/bundled-contexts.js'
+import { credentialProfiles } from '../../../credentials/credential-format.js'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type, type Static } from 'typebox'
 import { AppError } from '../../../errors/app-error.js'
@@ -31,7 +33,11 @@ const CreateDefinitionBody = Type.Object(
   {
     id: Type.String({ pattern: definitionIdPattern, description: 'id of the CredentialObject in the issuer metadata.' }),
     credentialType: Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]{0,99}$' }),
-    profile: Type.Optional(Type.Union([Type.Literal('vc11-sl2021/jwt'), Type.Literal('vc20-bssl/jwt')])),
+    profile: Type.Optional(
+      Type.Union(credentialProfiles.map((profile) => Type.Literal(profile)), {
+        description: 'vc20-bssl/json-ld issues VC 2.0 JSON-LD credentials with an ecdsa-rdfc-2019 Data Integrity proof. Its contexts must be bundled.',
+      }),
+    ),
     validitySeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: 10 * 365 * 86_400, description: 'Default one year.' })),
     claims: Type.Optional(
       Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' }), ClaimMapping, {
@@ -183,6 +189,8 @@ function toNewDefinition(body: Static<typeof CreateDefinitionBody>): NewCredenti
   if ('id' in claims) throw new AppError('ERR_REQUEST_INVALID', 'claim "id" is reserved: credentialSubject.id is the holder DID')
   const subjectSchema = (body.subjectSchema as Record<string, unknown> | undefined) ?? null
   if (subjectSchema !== null) compileSubjectSchema(subjectSchema)
+  // A JSON-LD proof needs every context offline, so an unknown one fails here and not at issuance.
+  if (body.profile === 'vc20-bssl/json-ld') for (const context of body.contexts ?? []) bundledContext(context)
   return {
     id: body.id,
     credentialType: body.credentialType,

@@ -10,7 +10,8 @@ import { errorResponses } from '../../schemas.js'
 const PresentationResponseMessage = Type.Object({
   '@context': Type.Array(Type.String()),
   type: Type.Literal('PresentationResponseMessage'),
-  presentation: Type.Array(Type.String()),
+  // Unknown and not a union, so JWT strings serialize without a schema match per item.
+  presentation: Type.Array(Type.Unknown({ description: 'A JWT presentation, or a JSON-LD presentation object with a Data Integrity proof.' })),
 })
 
 /**
