@@ -315,12 +315,13 @@ connector_values() {
     *) die "unknown connector layout $CONNECTOR_LAYOUT" ;;
   esac
 
-  # The variable that carries the management API key differs by chart release: EDC_API_AUTH_KEY
-  # in 0.9.x; EDC_HTTP_MANAGEMENT_AUTH_KEY in 0.10.0 and 0.11.0 (EDC reads no such setting, so
-  # the key and the token-based auth type are set under their WEB_HTTP_ names as well);
-  # WEB_HTTP_MANAGEMENT_AUTH_KEY from 0.10.1 and 0.11.1 on. Charts 0.9 to 0.12 also emit the
-  # catalog API key (controlplane.endpoints.catalog.authKey, default "password") and bundle
-  # Bitnami PostgreSQL 15.2.1, whose user password they pass as a plain value.
+  # The chart passes the management API key in EDC_API_AUTH_KEY in 0.9.x and in
+  # WEB_HTTP_MANAGEMENT_AUTH_KEY from 0.10.1 and 0.11.1 on. Charts 0.10.0 and 0.11.0 use
+  # EDC_HTTP_MANAGEMENT_AUTH_KEY, which EDC does not read, so the values add the key and the
+  # token-based auth type under their WEB_HTTP_MANAGEMENT_AUTH_ names.
+  # Charts 0.9 to 0.12 also emit the catalog API key (controlplane.endpoints.catalog.authKey,
+  # default "password"). They bundle Bitnami PostgreSQL 15.2.1 and pass its user password as a
+  # plain value.
   local management_key_variable=WEB_HTTP_MANAGEMENT_AUTH_KEY management_auth_fixed=true
   local catalog_endpoint=false bitnami_postgresql=false
   case "$CONNECTOR_VERSION" in
@@ -381,15 +382,16 @@ connector_values() {
       },
       vault: {hashicorp: {url: $vault_url, token: "set-from-secret"}},
       postgresql: (if $bitnami_postgresql then {
-          # Bitnami removed the versioned images from docker.io/bitnami in 2025; the same tags
-          # live on in docker.io/bitnamilegacy without updates.
+          # Bitnami removed the versioned images from docker.io/bitnami in 2025 and keeps them,
+          # without updates, in docker.io/bitnamilegacy.
+          # NOTE: whether bitnamilegacy has the tag of the chart (16.2.0-debian-12-r10) is unverified.
           image: {repository: "bitnamilegacy/postgresql"},
           auth: {username: "edc", database: "edc", password: "set-from-secret", existingSecret: $db_secret,
                  secretKeys: {adminPasswordKey: "postgres-password", userPasswordKey: "password"}},
           primary: {persistence: {enabled: true, storageClass: "gp3", size: "10Gi"}}}
         else {
           # The CloudPirates postgres chart (0.18.3) reads only the admin password from the
-          # Secret; the connector chart reads the user name and database from its "username"
+          # Secret. The connector chart reads the user name and database from its "username"
           # and "database" keys.
           auth: {username: "postgres", database: "edc", password: "", existingSecret: $db_secret,
                  secretKeys: {adminPasswordKey: "postgres-password"}},

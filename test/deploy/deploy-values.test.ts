@@ -76,6 +76,21 @@ t.test('deploy wires the dcp connector values', async (t) => {
   t.same(values.controlplane.envValueFrom.EDC_VAULT_HASHICORP_TOKEN, {
     secretKeyRef: { name: 'connector-vault-token', key: 'token' },
   })
+  t.equal(values.controlplane.endpoints.catalog, undefined, 'chart 0.13 has no catalog endpoint')
+})
+
+t.test('database Secret has the keys the charts read', async (t) => {
+  const cloud = deployed
+  const values = cloud.values('companyx', 'values-connector.json')
+  t.equal(values.postgresql.auth.existingSecret, 'connector-postgresql-auth')
+  t.equal(values.postgresql.auth.secretKeys.adminPasswordKey, 'postgres-password')
+  const secret = cloud.state.k8s['secret/companyx/connector-postgresql-auth']
+  const decoded = (key: string) => Buffer.from(secret.data[key], 'base64').toString()
+  // The connector chart 0.13 reads the user name and database from "username" and "database".
+  // Bitnami postgresql, bundled with the charts 0.9 to 0.12, reads the user password from "password".
+  t.same(Object.keys(secret.data).sort(), ['database', 'password', 'postgres-password', 'username'])
+  t.equal(decoded('username'), values.postgresql.auth.username)
+  t.equal(decoded('database'), values.postgresql.auth.database)
 })
 
 t.test('deploy exposes only public endpoints', async (t) => {
