@@ -184,7 +184,7 @@ external_dns_values() {
 # connector's secrets survive pod restarts. TLS ends at the pod network boundary: plain http
 # inside the cluster, as for every other in-cluster call here. The vault chart (0.28.0) puts
 # "disable_mlock = true" in front of server.standalone.config itself, so the config leaves it
-# out: a second copy is a duplicate HCL attribute.
+# out, because a second copy would be a duplicate HCL attribute.
 # NOTE: the awskms seal reads its credentials from EKS Pod Identity
 # (AWS_CONTAINER_CREDENTIALS_FULL_URI). Whether the Vault image of the chart (1.16.1) accepts
 # that source has not been checked against a cluster; without it Vault fails to unseal.
@@ -317,8 +317,8 @@ connector_values() {
 
   # The chart passes the management API key in EDC_API_AUTH_KEY in 0.9.x and in
   # WEB_HTTP_MANAGEMENT_AUTH_KEY from 0.10.1 and 0.11.1 on. Charts 0.10.0 and 0.11.0 use
-  # EDC_HTTP_MANAGEMENT_AUTH_KEY, which EDC does not read, so the values add the key and the
-  # token-based auth type under their WEB_HTTP_MANAGEMENT_AUTH_ names.
+  # EDC_HTTP_MANAGEMENT_AUTH_KEY and set no auth type, which 0.10.1 and 0.11.1 corrected, so for
+  # them the values add WEB_HTTP_MANAGEMENT_AUTH_KEY and WEB_HTTP_MANAGEMENT_AUTH_TYPE.
   # Charts 0.9 to 0.12 also emit the catalog API key (controlplane.endpoints.catalog.authKey,
   # default "password"). They bundle Bitnami PostgreSQL 15.2.1 and pass its user password as a
   # plain value.
