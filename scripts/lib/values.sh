@@ -185,9 +185,9 @@ external_dns_values() {
 # inside the cluster, as for every other in-cluster call here. The vault chart (0.28.0) puts
 # "disable_mlock = true" in front of server.standalone.config itself, so the config leaves it
 # out, because a second copy would be a duplicate HCL attribute.
-# NOTE: the awskms seal reads its credentials from EKS Pod Identity
-# (AWS_CONTAINER_CREDENTIALS_FULL_URI). Whether the Vault image of the chart (1.16.1) accepts
-# that source has not been checked against a cluster; without it Vault fails to unseal.
+# The awskms seal gets its credentials from EKS Pod Identity. Vault 1.16.1, the chart's image,
+# builds its AWS credential chain with aws-sdk-go 1.50.13, which reads
+# AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE.
 vault_values() {
   local config
   config=$(printf '%s\n' \
