@@ -317,8 +317,10 @@ connector_values() {
 
   # The chart passes the management API key in EDC_API_AUTH_KEY in 0.9.x and in
   # WEB_HTTP_MANAGEMENT_AUTH_KEY from 0.10.1 and 0.11.1 on. Charts 0.10.0 and 0.11.0 use
-  # EDC_HTTP_MANAGEMENT_AUTH_KEY and set no auth type, which 0.10.1 and 0.11.1 corrected, so for
-  # them the values add WEB_HTTP_MANAGEMENT_AUTH_KEY and WEB_HTTP_MANAGEMENT_AUTH_TYPE.
+  # EDC_HTTP_MANAGEMENT_AUTH_KEY and set no auth type, and EDC 0.13 and 0.14 then leave the
+  # management API without authentication. For them the values add WEB_HTTP_MANAGEMENT_AUTH_KEY
+  # and WEB_HTTP_MANAGEMENT_AUTH_TYPE. EDC_API_AUTH_KEY is set for 0.9.x only, because EDC 0.13
+  # and later stop at start when edc.api.auth.key is set.
   # Charts 0.9 to 0.12 also emit the catalog API key (controlplane.endpoints.catalog.authKey,
   # default "password"). They bundle Bitnami PostgreSQL 15.2.1 and pass its user password as a
   # plain value.

@@ -62,6 +62,9 @@ for (const release of releases) {
     const controlplane = values.controlplane
     t.equal(controlplane.endpoints.management.authKey, 'set-from-secret', 'the chart value contains a placeholder')
     t.same(controlplane.envValueFrom[release.managementKeyVariable], managementKey, `${release.managementKeyVariable} comes from the Secret`)
+    if (release.managementKeyVariable !== 'EDC_API_AUTH_KEY') {
+      t.equal(controlplane.envValueFrom.EDC_API_AUTH_KEY, undefined, 'EDC 0.13 and later stop at start when edc.api.auth.key is set')
+    }
     if (release.managementAuthFixed) {
       t.equal(controlplane.env, undefined, 'no extra plain variables')
     } else {
