@@ -210,6 +210,24 @@ t.test('changed values upgrade only that release', async (t) => {
   }
 })
 
+t.test('changed overrides recreate connector Deployments', async (t) => {
+  const cloud = deployed.clone()
+  cloud.updateState((state) => {
+    delete state.helm['companyx/connector'].values.controlplane.envValueFrom.WEB_HTTP_MANAGEMENT_AUTH_KEY
+  })
+  cloud.clearCalls()
+  const result = cloud.deploy(image)
+  t.equal(result.status, 0, result.stderr)
+  const creating = creatingCalls(cloud.calls)
+  const deletion = indexOfCall(creating, /^kubectl delete deployment connector-controlplane connector-dataplane -n companyx --ignore-not-found$/)
+  const upgrade = indexOfCall(creating, /^helm upgrade --install connector .* --namespace companyx/)
+  t.not(deletion, -1, 'the companyx Deployments are deleted')
+  t.not(upgrade, -1, 'the companyx connector is upgraded')
+  t.ok(deletion < upgrade, 'the Deployments are deleted before the upgrade')
+  t.equal(indexOfCall(creating, /^kubectl delete deployment .* -n companyy/), -1, 'companyy keeps its Deployments')
+  t.equal(creating.length, 2, creating.join('\n'))
+})
+
 t.test('deploy reports an unreachable endpoint', async (t) => {
   const cloud = deployed.clone()
   cloud.updateState((state) => {
