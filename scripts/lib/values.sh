@@ -182,12 +182,16 @@ external_dns_values() {
 
 # Vault with file storage on a PersistentVolume, unsealed by AWS KMS at every start, so the
 # connector's secrets survive pod restarts. TLS ends at the pod network boundary: plain http
-# inside the cluster, as for every other in-cluster call here.
+# inside the cluster, as for every other in-cluster call here. The vault chart (0.28.0) puts
+# "disable_mlock = true" in front of server.standalone.config itself, so the config leaves it
+# out, because a second copy would be a duplicate HCL attribute.
+# The awskms seal gets its credentials from EKS Pod Identity. Vault 1.16.1, the chart's image,
+# builds its AWS credential chain with aws-sdk-go 1.50.13, which reads
+# AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE.
 vault_values() {
   local config
   config=$(printf '%s\n' \
     'ui = false' \
-    'disable_mlock = true' \
     'listener "tcp" {' \
     '  address = "[::]:8200"' \
     '  cluster_address = "[::]:8201"' \
@@ -311,42 +315,63 @@ connector_values() {
     *) die "unknown connector layout $CONNECTOR_LAYOUT" ;;
   esac
 
-  # 0.9 and 0.10 read the management key from EDC_API_AUTH_KEY; 0.9 to 0.12 bundle Bitnami
-  # PostgreSQL, whose password the chart passes as a plain value.
-  local old_management_key=false bitnami_postgresql=false
-  case "$CONNECTOR_VERSION" in 0.9.* | 0.10.*) old_management_key=true ;; esac
-  case "$CONNECTOR_VERSION" in 0.9.* | 0.10.* | 0.11.* | 0.12.*) bitnami_postgresql=true ;; esac
+  # The chart passes the management API key in EDC_API_AUTH_KEY in 0.9.x and in
+  # WEB_HTTP_MANAGEMENT_AUTH_KEY from 0.10.1 and 0.11.1 on. Charts 0.10.0 and 0.11.0 use
+  # EDC_HTTP_MANAGEMENT_AUTH_KEY and set no auth type, and EDC 0.13 and 0.14 then leave the
+  # management API without authentication. For them the values add WEB_HTTP_MANAGEMENT_AUTH_KEY
+  # and WEB_HTTP_MANAGEMENT_AUTH_TYPE. EDC_API_AUTH_KEY is set for 0.9.x only, because EDC 0.13
+  # and later stop at start when edc.api.auth.key is set.
+  # Charts 0.9 to 0.12 also emit the catalog API key (controlplane.endpoints.catalog.authKey,
+  # default "password"). They bundle Bitnami PostgreSQL 15.2.1 and pass its user password as a
+  # plain value.
+  local management_key_variable=WEB_HTTP_MANAGEMENT_AUTH_KEY management_auth_fixed=true
+  local catalog_endpoint=false bitnami_postgresql=false
+  case "$CONNECTOR_VERSION" in
+    0.9.*) management_key_variable=EDC_API_AUTH_KEY ;;
+    0.10.0 | 0.10.0-* | 0.11.0 | 0.11.0-*)
+      management_key_variable=EDC_HTTP_MANAGEMENT_AUTH_KEY
+      management_auth_fixed=false
+      ;;
+  esac
+  case "$CONNECTOR_VERSION" in
+    0.9.* | 0.10.* | 0.11.* | 0.12.*)
+      catalog_endpoint=true
+      bitnami_postgresql=true
+      ;;
+  esac
 
   jq -n --argjson layout "$layout_values" --arg host "$host" --arg release "$CONNECTOR_RELEASE" \
     --arg bdrs "$BPN_DIRECTORY_URL" \
-    --argjson old_management_key "$old_management_key" --argjson bitnami_postgresql "$bitnami_postgresql" \
+    --arg management_key_variable "$management_key_variable" \
+    --argjson management_auth_fixed "$management_auth_fixed" \
+    --argjson catalog_endpoint "$catalog_endpoint" --argjson bitnami_postgresql "$bitnami_postgresql" \
     --arg vault_url "http://$VAULT_RELEASE.$name.svc.cluster.local:8200" \
     --arg vault_secret "$CONNECTOR_VAULT_TOKEN_SECRET" --arg keys_secret "$CONNECTOR_KEYS_SECRET" \
     --arg db_secret "$CONNECTOR_DB_SECRET" \
     --arg signer "$TOKEN_SIGNER_PRIVATE_ALIAS" --arg verifier "$TOKEN_SIGNER_PUBLIC_ALIAS" \
     --argjson annotations "$(alb_annotations 10 /api/check/liveness 8080)" '
     def from_secret($secret; $key): {secretKeyRef: {name: $secret, key: $key}};
-    {EDC_VAULT_HASHICORP_TOKEN: from_secret($vault_secret; "token")} as $vault_env
+    from_secret($keys_secret; "management-api-key") as $management_key
+    | {EDC_VAULT_HASHICORP_TOKEN: from_secret($vault_secret; "token")} as $vault_env
     | (if $bitnami_postgresql
        then {EDC_DATASOURCE_DEFAULT_PASSWORD: from_secret($db_secret; "password")}
        else {} end) as $database_env
-    | (if $old_management_key
-       then {EDC_API_AUTH_KEY: from_secret($keys_secret; "management-api-key"),
-             WEB_HTTP_CATALOG_AUTH_KEY: from_secret($keys_secret; "management-api-key")}
-       else {WEB_HTTP_MANAGEMENT_AUTH_KEY: from_secret($keys_secret; "management-api-key")} end) as $management_env
+    | ({($management_key_variable): $management_key}
+       + (if $management_auth_fixed then {} else {WEB_HTTP_MANAGEMENT_AUTH_KEY: $management_key} end)
+       + (if $catalog_endpoint then {WEB_HTTP_CATALOG_AUTH_KEY: $management_key} else {} end)) as $management_env
     | $layout + {
       fullnameOverride: $release,
       install: {postgresql: true, vault: false},
-      controlplane: {
+      controlplane: ({
         debug: {enabled: false},
         url: {protocol: ("https://" + $host)},
         bdrs: {server: {url: $bdrs}, cache_validity_seconds: 600},
         endpoints: ({management: {authKey: "set-from-secret"}}
-                    + if $old_management_key then {catalog: {authKey: "set-from-secret"}} else {} end),
+                    + if $catalog_endpoint then {catalog: {authKey: "set-from-secret"}} else {} end),
         envValueFrom: ($vault_env + $management_env + $database_env),
         ingresses: [{enabled: true, hostname: $host, endpoints: ["protocol"], className: "alb",
                      annotations: $annotations, tls: {enabled: false}}]
-      },
+      } + if $management_auth_fixed then {} else {env: {WEB_HTTP_MANAGEMENT_AUTH_TYPE: "tokenbased"}} end),
       dataplane: {
         debug: {enabled: false},
         url: {public: ("https://" + $host + "/api/public")},
@@ -359,9 +384,17 @@ connector_values() {
       },
       vault: {hashicorp: {url: $vault_url, token: "set-from-secret"}},
       postgresql: (if $bitnami_postgresql then {
-          auth: {username: "edc", database: "edc", password: "set-from-secret", existingSecret: $db_secret},
+          # Bitnami removed the versioned images from docker.io/bitnami in 2025 and keeps them,
+          # without updates, in docker.io/bitnamilegacy.
+          # NOTE: whether bitnamilegacy has the tag of the chart (16.2.0-debian-12-r10) is unverified.
+          image: {repository: "bitnamilegacy/postgresql"},
+          auth: {username: "edc", database: "edc", password: "set-from-secret", existingSecret: $db_secret,
+                 secretKeys: {adminPasswordKey: "postgres-password", userPasswordKey: "password"}},
           primary: {persistence: {enabled: true, storageClass: "gp3", size: "10Gi"}}}
         else {
+          # The CloudPirates postgres chart (0.18.3) reads only the admin password from the
+          # Secret. The connector chart reads the user name and database from its "username"
+          # and "database" keys.
           auth: {username: "postgres", database: "edc", password: "", existingSecret: $db_secret,
                  secretKeys: {adminPasswordKey: "postgres-password"}},
           customUser: {name: "", existingSecret: ""},

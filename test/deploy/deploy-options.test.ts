@@ -22,6 +22,8 @@ t.test('deploy with 0.9.0 writes iatp values', async (t) => {
   t.equal(values.dcp, undefined, 'no dcp keys for the iatp layout')
   t.ok(values.controlplane.envValueFrom.EDC_API_AUTH_KEY, 'the 0.9 management key variable comes from a Secret')
   t.ok(values.controlplane.envValueFrom.EDC_DATASOURCE_DEFAULT_PASSWORD, 'the database password comes from a Secret')
+  t.ok(values.controlplane.envValueFrom.WEB_HTTP_CATALOG_AUTH_KEY, 'the catalog key variable comes from a Secret')
+  t.equal(values.postgresql.image.repository, 'bitnamilegacy/postgresql')
   t.equal(values.postgresql.primary.persistence.enabled, true)
   t.equal(values.postgresql.auth.existingSecret, 'connector-postgresql-auth')
   t.equal(cloud.state.helm['companyx/connector'].chart, 'tractusx-connector-0.9.0')

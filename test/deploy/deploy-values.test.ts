@@ -76,6 +76,21 @@ t.test('deploy wires the dcp connector values', async (t) => {
   t.same(values.controlplane.envValueFrom.EDC_VAULT_HASHICORP_TOKEN, {
     secretKeyRef: { name: 'connector-vault-token', key: 'token' },
   })
+  t.equal(values.controlplane.endpoints.catalog, undefined, 'chart 0.13 has no catalog endpoint')
+})
+
+t.test('database Secret has the keys the charts read', async (t) => {
+  const cloud = deployed
+  const values = cloud.values('companyx', 'values-connector.json')
+  t.equal(values.postgresql.auth.existingSecret, 'connector-postgresql-auth')
+  t.equal(values.postgresql.auth.secretKeys.adminPasswordKey, 'postgres-password')
+  const secret = cloud.state.k8s['secret/companyx/connector-postgresql-auth']
+  const decoded = (key: string) => Buffer.from(secret.data[key], 'base64').toString()
+  // The connector chart 0.13 reads the user name and database from "username" and "database".
+  // Bitnami postgresql, bundled with the charts 0.9 to 0.12, reads the user password from "password".
+  t.same(Object.keys(secret.data).sort(), ['database', 'password', 'postgres-password', 'username'])
+  t.equal(decoded('username'), values.postgresql.auth.username)
+  t.equal(decoded('database'), values.postgresql.auth.database)
 })
 
 t.test('deploy exposes only public endpoints', async (t) => {
@@ -193,6 +208,24 @@ t.test('changed values upgrade only that release', async (t) => {
   for (const namespace of ['authority', 'companyx', 'companyy']) {
     t.ok(creating.some((line) => line.startsWith('helm upgrade --install dcp-identity') && line.includes(`--namespace ${namespace}`)))
   }
+})
+
+t.test('changed overrides recreate connector Deployments', async (t) => {
+  const cloud = deployed.clone()
+  cloud.updateState((state) => {
+    delete state.helm['companyx/connector'].values.controlplane.envValueFrom.WEB_HTTP_MANAGEMENT_AUTH_KEY
+  })
+  cloud.clearCalls()
+  const result = cloud.deploy(image)
+  t.equal(result.status, 0, result.stderr)
+  const creating = creatingCalls(cloud.calls)
+  const deletion = indexOfCall(creating, /^kubectl delete deployment connector-controlplane connector-dataplane -n companyx --ignore-not-found$/)
+  const upgrade = indexOfCall(creating, /^helm upgrade --install connector .* --namespace companyx/)
+  t.not(deletion, -1, 'the companyx Deployments are deleted')
+  t.not(upgrade, -1, 'the companyx connector is upgraded')
+  t.ok(deletion < upgrade, 'the Deployments are deleted before the upgrade')
+  t.equal(indexOfCall(creating, /^kubectl delete deployment .* -n companyy/), -1, 'companyy keeps its Deployments')
+  t.equal(creating.length, 2, creating.join('\n'))
 })
 
 t.test('deploy reports an unreachable endpoint', async (t) => {
