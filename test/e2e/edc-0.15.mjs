@@ -12,8 +12,8 @@ export default {
   connectorDir: join(repoRoot, 'test/e2e/connector-edc'),
   credentialTypes: ['MembershipCredential'],
   protocol: 'dataspace-protocol-http:2025-1',
-  // NOTE: EDC 0.15 has no HTTP pull: Maven Central serves no data plane public API at 0.15.x, so
-  // the provider's data plane pushes the data to the loopback sink.
+  // NOTE: HTTP pull is not tested with EDC 0.15, because Maven Central serves no data plane public
+  // API at 0.15.x. The provider's data plane pushes the data to the loopback sink instead.
   transfer: 'push',
   /**
    * No constraint: upstream EDC has no Membership policy function. The access check is the DCP

@@ -1,7 +1,7 @@
 // Building blocks of the end-to-end run (run-e2e.mjs): steps and polling, child processes and
 // their logs, the PostgreSQL database, dcp-identity with its seed, the loopback data source, the
-// connector JVMs and their management APIs. A run object holds the ports, processes and logs of one
-// connector combination, so combinations can run one after the other in one script.
+// connector JVMs and their management APIs. A run object contains the ports, processes and logs of
+// one connector combination, so combinations can run one after the other in one script.
 import { spawn, spawnSync } from 'node:child_process'
 import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import { mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs'
@@ -26,9 +26,9 @@ export const assetId = 'carbon-emissions'
 export const sinkPath = '/sink'
 
 /**
- * Creates the state of one combination's run. `ports.base` is the first of a block of 300 ports:
- * the service uses base+80 and base+81, the data source base+90, the provider base+100 to base+109
- * and the consumer base+200 to base+209, so each web context of a connector has its own port.
+ * Creates the state of one combination's run on the ports from `portBase` + 80 to `portBase` + 209.
+ * The service uses +80 and +81 and the data source +90. The provider uses +101 to +109 and the
+ * consumer +201 to +209, so each web context of a connector has its own port.
  */
 export function createRun(name, portBase) {
   const servicePublicPort = portBase + 80
@@ -224,9 +224,9 @@ export async function dropDatabase(name) {
 
 /**
  * Writes a seed with the authority (issuer of the Tractus-X credential definitions and BPN
- * directory) and one holder per connector, whose wallet requests `credentialTypes` from the
- * authority over DCP issuance in the background, as a Kubernetes deployment does through its seed
- * ConfigMap.
+ * directory) and one holder per connector. Each holder's wallet requests `credentialTypes` from
+ * the authority over DCP issuance in the background, as a Kubernetes deployment does through its
+ * seed ConfigMap.
  */
 export function writeSeed(run, credentialTypes) {
   const holders = Object.values(run.connectors)
@@ -289,9 +289,9 @@ export function adminClient(run, adminToken) {
 }
 
 /**
- * Waits until the participant's wallet holds `expected` credentials of the authority. The seed
- * lists them as credential requests, so the wallet requests them over DCP issuance and the
- * authority delivers them to the participant's Credential Service.
+ * Waits until the participant's wallet has received the `expected` credential types from the
+ * authority. The seed lists them as credential requests, so the wallet requests them over DCP
+ * issuance and the authority delivers them to the participant's Credential Service.
  */
 export async function awaitCredentials(run, admin, connector, expected) {
   await poll(`delivery of ${expected.join(', ')} to ${connector.id}`, async () => {

@@ -15,8 +15,10 @@ import org.eclipse.edc.spi.system.ServiceExtensionContext;
 import java.util.List;
 
 /**
- * Adds configured DCP scopes to every outgoing catalog, negotiation and transfer request, so the
- * counterparty asks the wallet for those credentials even when the policy names none.
+ * Adds configured DCP scopes to the request scope of every catalog, negotiation and transfer
+ * request, even when the policy names no credential. EDC evaluates these policy contexts on both
+ * sides: the sender's access token grants the scopes, and the receiver queries the sender's wallet
+ * for them.
  *
  * <p>EDC 0.16 reads such scopes from {@code edc.iam.dcp.scopes.<alias>.id}, {@code .type=DEFAULT}
  * and {@code .value}; EDC 0.15 has no such setting. This extension reads the same names, so the
