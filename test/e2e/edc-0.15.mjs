@@ -12,6 +12,7 @@ export default {
   connectorDir: join(repoRoot, 'test/e2e/connector-edc'),
   credentialTypes: ['MembershipCredential'],
   protocol: 'dataspace-protocol-http:2025-1',
+  dcpVersion: '1.0',
   // NOTE: HTTP pull is not tested with EDC 0.15, because Maven Central serves no data plane public
   // API at 0.15.x. The provider's data plane pushes the data to the loopback sink instead.
   transfer: 'push',

@@ -260,6 +260,16 @@ export function writeSeed(run, credentialTypes) {
   return file
 }
 
+/** Returns the service's JSON log lines with the message `message`. */
+export function serviceLogEntries(run, message) {
+  const { file } = run.logs.find((entry) => entry.name === 'dcp-identity')
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line))
+    .filter((entry) => entry.msg === message)
+}
+
 export async function startService(run, databaseUrl, seedFile) {
   const adminToken = randomBytes(32).toString('hex')
   startProcess(run, 'dcp-identity', process.execPath, ['bin/dcp-identity.js', 'serve'], {

@@ -33,6 +33,7 @@ import {
   printLogs,
   repoRoot,
   revokeMembership,
+  serviceLogEntries,
   sinkPath,
   startConnector,
   startDataSource,
@@ -232,6 +233,15 @@ async function runCombination(combination) {
       if (!received.equals(dataset)) {
         throw new Error(`received ${received.length} bytes differ from the ${dataset.length} source bytes: ${received.toString('utf8').slice(0, 500)}`)
       }
+    })
+    await step(`every presentation query used DCP ${combination.dcpVersion}`, async () => {
+      const queries = serviceLogEntries(run, 'presentation query answered')
+      if (queries.length === 0) throw new Error('the service answered no presentation query')
+      const versions = [...new Set(queries.map((entry) => entry.dcpVersion))]
+      if (versions.length !== 1 || versions[0] !== combination.dcpVersion) {
+        throw new Error(`the ${queries.length} presentation queries used DCP ${versions.join(', ')}`)
+      }
+      log(`${queries.length} presentation queries, all DCP ${combination.dcpVersion}`)
     })
     await step('authority revokes the consumer membership', () => revokeMembership(run, admin, consumer))
     await step('catalog request after revocation is rejected', async () => {
