@@ -63,6 +63,9 @@ export default {
       // Status lists are checked on every verification, so a revocation shows in the next request.
       'edc.iam.credential.revocation.cache.validity': '1',
       'edc.iam.credential.revocation.mimetype': 'application/json',
+      // JSON-LD contexts come from EDC's bundled copies only, never from their hosts (the EDC 0.15 default, stated here).
+      'edc.jsonld.http.enabled': 'false',
+      'edc.jsonld.https.enabled': 'false',
       'edc.transfer.proxy.token.signer.privatekey.alias': 'token-signer-private',
       'edc.transfer.proxy.token.verifier.publickey.alias': 'token-signer-public',
       'tx.edc.vault.secrets': [
