@@ -7,7 +7,8 @@ export default {
   description: 'Tractus-X EDC 0.10.0 (EDC 0.13.0, DCP 0.8, DSP 0.8)',
   portBase: 38000,
   connectorDir: join(repoRoot, 'test/e2e/connector'),
-  // Tractus-X connectors request all three in their default scopes.
+  // The wallets hold all three Tractus-X credentials, as in a Catena-X deployment, although the
+  // presentation queries of this flow ask only for MembershipCredential.
   credentialTypes: ['MembershipCredential', 'BpnCredential', 'DataExchangeGovernanceCredential'],
   protocol: 'dataspace-protocol-http',
   transfer: 'pull',
