@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { contextFor } from '../dcp/context.js'
+import { contextFor, type DcpVersion } from '../dcp/context.js'
 import { interpretPresentationQuery, type PresentationQueryMessageBody } from '../dcp/presentation-query.js'
 import type { Scope } from '../dcp/scope.js'
 import type { KeyManager } from '../keys/key-manager.js'
@@ -33,6 +33,8 @@ export interface PresentationServiceOptions {
 /** Result of a presentation query, with the counts that logs and metrics report. */
 export interface PresentationOutcome {
   response: PresentationResponseMessage
+  /** DCP version of the query, which the response follows. */
+  dcpVersion: DcpVersion
   requestedScopes: number
   servedScopes: number
   credentials: number
@@ -80,6 +82,7 @@ export class PresentationService {
     })
     return {
       response: { '@context': [contextFor(query.version)], type: 'PresentationResponseMessage', presentation },
+      dcpVersion: query.version,
       requestedScopes: query.scopes.length + query.unknownScopes.length,
       servedScopes: scopes.length,
       credentials: credentials.length,

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto'
+import { Writable } from 'node:stream'
 import t from 'tap'
 import { verifyPresentation } from 'did-jwt-vc'
 import { compactVerify, decodeJwt, decodeProtectedHeader, importJWK, type JWK } from 'jose'
 import type { FastifyInstance } from 'fastify'
 import { parseJwtCredential } from '../../src/credentials/parsed-credential.js'
+import { createLogger } from '../../src/observability/logger.js'
 import { insertCredential, setCredentialState } from '../../src/storage/credential-repository.js'
 import { replaceVerifierRules } from '../../src/storage/verifier-access-repository.js'
 import { createTestDatabase, databaseKinds } from '../helpers/databases.js'
@@ -21,7 +23,15 @@ const tractusxScopes = ['MembershipCredential', 'BpnCredential', 'DataExchangeGo
 for (const kind of databaseKinds) {
   t.test(`${kind}: presentation flow`, async (t) => {
     const db = await createTestDatabase(t, kind)
-    const server = await startTestServer(t, { db })
+    const logLines: Record<string, unknown>[] = []
+    const logStream = new Writable({
+      write(chunk, _encoding, done) {
+        logLines.push(JSON.parse(String(chunk)))
+        done()
+      },
+    })
+    const server = await startTestServer(t, { db, logger: createLogger('info', logStream) })
+    const lastQueryLog = () => logLines.findLast((line) => line.msg === 'presentation query answered')
     const { internalApp, publicApp } = server
     const secrets: Record<string, string> = {}
     for (const [id, did] of [['companyx', holderDid], ['companyy', verifierDid]]) {
@@ -109,6 +119,7 @@ for (const kind of databaseKinds) {
       t.equal(response.statusCode, 200, response.body)
       const body = response.json()
       t.same(body['@context'], [v1], 'the context of the query is echoed')
+      t.equal(lastQueryLog()?.dcpVersion, '1.0', 'the log line names the DCP version')
       t.equal(body.type, 'PresentationResponseMessage')
       t.equal(body.presentation.length, 1, 'one presentation for one profile')
       const carried = await credentialsIn(body.presentation[0])
@@ -136,6 +147,7 @@ for (const kind of databaseKinds) {
       const response = await query(publicApp, token, { '@context': [v08], '@type': 'PresentationQueryMessage', scope: [tractusxScopes[0]] })
       t.equal(response.statusCode, 200, response.body)
       t.same(response.json()['@context'], [v08])
+      t.equal(lastQueryLog()?.dcpVersion, '0.8', 'the log line names the DCP version')
       t.same(await credentialsIn(response.json().presentation[0]), [membership.raw])
     })
 

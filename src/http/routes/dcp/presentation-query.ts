@@ -43,6 +43,7 @@ export const presentationQueryRoutes: FastifyPluginAsyncTypebox<{ context: AppCo
         {
           participantId: participant.id,
           verifier: token.issuer,
+          dcpVersion: outcome.dcpVersion,
           requestedScopes: outcome.requestedScopes,
           servedScopes: outcome.servedScopes,
           credentials: outcome.credentials,
