@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
 import type { Database, PoolStats, Queryable, QueryResult, Row } from './database.js'
+import { lockDataFolder } from './data-folder-lock.js'
 
 /**
  * PostgreSQL compiled to WebAssembly, running in this process over a data folder. It has one
@@ -9,17 +10,28 @@ import type { Database, PoolStats, Queryable, QueryResult, Row } from './databas
 export class EmbeddedDatabase implements Database {
   readonly kind = 'embedded' as const
   readonly #db: PGlite
+  readonly #unlock: () => void
   #pending = 0
 
-  private constructor(db: PGlite) {
+  private constructor(db: PGlite, unlock: () => void) {
     this.#db = db
+    this.#unlock = unlock
   }
 
-  /** Opens the database under `dataDir`, or in memory when `dataDir` is undefined. */
+  /**
+   * Opens the database under `dataDir`, or in memory when `dataDir` is undefined. A folder that
+   * another live process has open raises `DataFolderInUseError`.
+   */
   static async open(dataDir?: string): Promise<EmbeddedDatabase> {
-    if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true })
-    const db = dataDir === undefined ? await PGlite.create() : await PGlite.create({ dataDir })
-    return new EmbeddedDatabase(db)
+    if (dataDir === undefined) return new EmbeddedDatabase(await PGlite.create(), () => {})
+    mkdirSync(dataDir, { recursive: true })
+    const unlock = lockDataFolder(dataDir)
+    try {
+      return new EmbeddedDatabase(await PGlite.create({ dataDir }), unlock)
+    } catch (error) {
+      unlock()
+      throw error
+    }
   }
 
   async query<R extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
@@ -52,6 +64,7 @@ export class EmbeddedDatabase implements Database {
 
   async close(): Promise<void> {
     if (!this.#db.closed) await this.#db.close()
+    this.#unlock()
   }
 
   async #track<T>(work: () => Promise<T>): Promise<T> {

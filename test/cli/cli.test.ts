@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
@@ -84,8 +84,16 @@ t.test('serve with no settings: embedded database, generated admin token, SIGTER
   const participants = await fetch(`${startLine.internalUrl}/v1/participants`, { headers: { authorization: `Bearer ${token}` } })
   t.equal(participants.status, 200)
 
+  // A second process on the same data folder would lose or corrupt data, so it must stop at once.
+  const concurrent = await runCli(['migrate'], { DATA_DIR: dataDir })
+  t.equal(concurrent.code, 1)
+  t.match(concurrent.stderr, `the embedded database in "${join(dataDir, 'pglite')}" is in use by process ${child.pid}`)
+
   child.kill('SIGTERM')
   t.equal(await exited, 0)
+  t.notOk(existsSync(join(dataDir, 'pglite', 'dcp-identity.lock')), 'the lock is released at stop')
+  const after = await runCli(['migrate'], { DATA_DIR: dataDir })
+  t.equal(after.code, 0, after.stderr)
   t.match(output, /"signal":"SIGTERM"/)
   t.match(output, /"msg":"dcp-identity stopped"/)
 })
