@@ -30,6 +30,16 @@ export async function demoCommand(options: DemoOptions, out: NodeJS.WritableStre
   const dataDir = mkdtempSync(join(tmpdir(), 'dcp-identity-demo-'))
   const report = new DemoReport({ out, json: options.json })
   let server: RunningServer | undefined
+  // Ctrl-C before the report is done would skip the cleanup below and leave the data folder,
+  // secrets included, in the temporary folder.
+  const abort = (signal: NodeJS.Signals) => {
+    void (server?.close() ?? Promise.resolve()).finally(() => {
+      rmSync(dataDir, { recursive: true, force: true })
+      process.exit(signal === 'SIGINT' ? 130 : 143)
+    })
+  }
+  process.once('SIGINT', abort)
+  process.once('SIGTERM', abort)
   try {
     const clientSecrets: Record<string, string> = {}
     const secretFiles: Record<string, string> = {}
@@ -72,6 +82,8 @@ export async function demoCommand(options: DemoOptions, out: NodeJS.WritableStre
       service: { internalUrl: server.internalUrl, adminToken, clientSecrets },
       trustedIssuers: options.trustedIssuers ?? [space.authority.did],
     })
+    process.off('SIGINT', abort)
+    process.off('SIGTERM', abort)
     if (options.exit) {
       report.finish()
       return report.ok ? exitCodes.ok : exitCodes.failure
@@ -85,6 +97,8 @@ export async function demoCommand(options: DemoOptions, out: NodeJS.WritableStre
     logger.info({ signal }, 'signal received: stopping the demo')
     return report.ok ? exitCodes.ok : exitCodes.failure
   } finally {
+    process.off('SIGINT', abort)
+    process.off('SIGTERM', abort)
     await server?.close()
     rmSync(dataDir, { recursive: true, force: true })
   }
@@ -107,8 +121,9 @@ function printServing(out: NodeJS.WritableStream, space: DemoDataSpace, server: 
   write(`  Admin API docs:  ${server.internalUrl}/docs  (admin token in ${join(dataDir, 'admin-token')})`)
   write(`  An SI token from ${x.name}'s STS for Company Y, with an access token for membership:`)
   write(`    curl -s ${server.internalUrl}/sts/token -d grant_type=client_credentials \\`)
-  write(`      -d client_id=${x.did} -d client_secret=$(cat ${join(dataDir, `${x.id}-sts-secret`)}) \\`)
-  write(`      -d audience=${space.companyY.did} -d bearer_access_scope=org.eclipse.tractusx.vc.type:MembershipCredential:read`)
+  // A DID with a port contains %3A, which a form decodes to a colon unless it is URL-encoded.
+  write(`      --data-urlencode client_id=${x.did} -d client_secret=$(cat ${join(dataDir, `${x.id}-sts-secret`)}) \\`)
+  write(`      --data-urlencode audience=${space.companyY.did} -d bearer_access_scope=org.eclipse.tractusx.vc.type:MembershipCredential:read`)
   write(`  Issued credentials:  curl -s -H "Authorization: Bearer $(cat ${join(dataDir, 'admin-token')})" \\`)
   write(`    ${server.internalUrl}/v1/participants/${space.authority.id}/issuer/issued-credentials`)
   write('Stop with Ctrl-C; the demo then deletes its data folder.')

@@ -97,7 +97,7 @@ export class SecureTokenService {
   async authenticate(clientId: string, clientSecret: string): Promise<StsClientCredential> {
     const client = await this.findActiveClient(clientId)
     if (!client || !secretMatches(clientSecret, client.secretHash)) {
-      throw new AppError('ERR_STS_CLIENT_INVALID', 'client authentication failed')
+      throw new AppError('ERR_STS_CLIENT_INVALID', `client authentication failed for client_id ${JSON.stringify(clientId)}${decodedDidHint(clientId)}`)
     }
     return client
   }
@@ -115,4 +115,13 @@ export class SecureTokenService {
   #now(): number {
     return (this.#options.now ?? Date.now)()
   }
+}
+
+/**
+ * Explains the most common cause of a failed client id: a did:web DID with a port, sent in a form
+ * without URL-encoding, arrives with `%3A` decoded to a colon and names another DID.
+ */
+function decodedDidHint(clientId: string): string {
+  if (!/^did:web:[^:%]+:\d+(:|$)/.test(clientId)) return ''
+  return '; a did:web client id with a port has "%3A" before the port, so URL-encode the form field (curl --data-urlencode)'
 }

@@ -1,4 +1,5 @@
 import { once } from 'node:events'
+import { existsSync } from 'node:fs'
 import { createServer } from 'node:net'
 import t from 'tap'
 import { runCli, spawnCli } from '../helpers/cli.js'
@@ -87,10 +88,33 @@ t.test('without --exit the demo keeps serving, prints where to look, and stops o
   t.equal(document.status, 200, 'the data space is still served')
   t.match(stdout, `curl -s http://localhost:${port}/authority/did.json`)
   t.match(stdout, `http://127.0.0.1:${port + 1}/docs`)
+  t.match(stdout, `--data-urlencode client_id=did:web:localhost%3A${port}:companyx`, 'the printed STS call URL-encodes the DID')
   child.kill('SIGINT')
   const [code] = (await once(child, 'close')) as [number | null]
   t.equal(code, 0)
   await t.rejects(fetch(`http://localhost:${port}/companyy/did.json`), 'the listener is closed')
+})
+
+t.test('Ctrl-C during the steps stops the demo and deletes its data folder', async (t) => {
+  const port = await freePortPair()
+  const child = spawnCli(['demo', '--port', String(port)], {})
+  let stdout = ''
+  child.stdout!.on('data', (chunk) => (stdout += chunk))
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no first step; output so far:\n${stdout}`)), 100_000)
+    child.stdout!.on('data', () => {
+      if (/^ 1\. /m.test(stdout)) {
+        clearTimeout(timer)
+        resolve()
+      }
+    })
+  })
+  const dataDir = /embedded database in (\S+)/.exec(stdout)?.[1]
+  t.ok(dataDir && existsSync(dataDir), 'the data folder exists while the demo runs')
+  child.kill('SIGINT')
+  const [code] = (await once(child, 'close')) as [number | null]
+  t.equal(code, 130)
+  t.notOk(existsSync(dataDir!), 'the data folder is deleted')
 })
 
 t.test('a port outside 1 to 65534 is a usage error', async (t) => {

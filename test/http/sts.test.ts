@@ -88,8 +88,18 @@ for (const kind of databaseKinds) {
     })
 
     const refusals: Array<[string, Record<string, string | undefined>, number, { error: string; error_description: string }]> = [
-      ['wrong secret', { client_secret: 'x'.repeat(43) }, 401, { error: 'invalid_client', error_description: 'client authentication failed' }],
-      ['unknown client', { client_id: 'did:web:nobody' }, 401, { error: 'invalid_client', error_description: 'client authentication failed' }],
+      ['wrong secret', { client_secret: 'x'.repeat(43) }, 401, { error: 'invalid_client', error_description: `client authentication failed for client_id "${did}"` }],
+      ['unknown client', { client_id: 'did:web:nobody' }, 401, { error: 'invalid_client', error_description: 'client authentication failed for client_id "did:web:nobody"' }],
+      [
+        'DID decoded from a form without URL-encoding',
+        { client_id: 'did:web:localhost:8080:companyx' },
+        401,
+        {
+          error: 'invalid_client',
+          error_description:
+            'client authentication failed for client_id "did:web:localhost:8080:companyx"; a did:web client id with a port has "%3A" before the port, so URL-encode the form field (curl --data-urlencode)',
+        },
+      ],
       [
         'other grant type',
         { grant_type: 'password' },
