@@ -11,6 +11,7 @@ export default {
   // presentation queries of this flow ask only for MembershipCredential.
   credentialTypes: ['MembershipCredential', 'BpnCredential', 'DataExchangeGovernanceCredential'],
   protocol: 'dataspace-protocol-http',
+  dcpVersion: '0.8',
   transfer: 'pull',
   policyContext: { 'cx-policy': 'https://w3id.org/catenax/policy/' },
   policy: {
