@@ -123,7 +123,15 @@ async function inspectEmbeddedToken(list: CheckList, token: string, presenterDid
     list.note(`the "token" claim is a JWT from ${JSON.stringify(decoded.payload.iss)} but not a DCP access token; it is passed on as an opaque foreign token`)
     return { kind: 'foreign', header: decoded.header, payload: decoded.payload }
   }
-  const nested = await inspectAccessToken(token, context, presenterDid, new CheckList('access token: '))
+  // A consumer's SI token carries an access token that its own wallet granted to the provider,
+  // who presents it later in its own SI token; only there is the binding to the presenter checked.
+  const granted = decoded.payload.iss === presenterDid
+  if (granted) {
+    list.note(
+      `the access token was granted by ${JSON.stringify(presenterDid)}'s own wallet to ${JSON.stringify(decoded.payload.sub ?? null)}, which presents it in its own SI token`,
+    )
+  }
+  const nested = await inspectAccessToken(token, context, granted ? undefined : presenterDid, new CheckList('access token: '))
   list.include(nested)
   return { kind: 'access-token', ...nested.decoded }
 }

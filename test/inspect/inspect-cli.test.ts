@@ -197,6 +197,13 @@ t.test('inspect', async (t) => {
     t.equal(staleResult.code, 1)
     t.match(check(staleResult.output, 'access token: time claims').detail, /the access token expired at .*\(30 minutes ago\)/)
 
+    // The consumer's own SI token hands the access token to the provider, which is its sub.
+    const granting = await holder.sign(selfIssuedClaims(holder.did, verifier.did, { token: accessToken }))
+    const granted = await inspect(['--audience', verifier.did, granting])
+    t.equal(granted.code, 0, JSON.stringify(granted.output.checks))
+    t.notOk(granted.output.checks.some((entry) => entry.name === 'access token: sub = presenter'), 'the binding is not checked on the granting token')
+    t.match(granted.output.notes.join('\n'), `granted by "${holder.did}"'s own wallet to "${verifier.did}"`)
+
     const foreign = await verifier.sign(selfIssuedClaims(verifier.did, holder.did, { token: 'opaque-edr-token' }))
     const opaque = await inspect(['--audience', holder.did, foreign])
     t.equal(opaque.code, 0)
