@@ -120,6 +120,13 @@ function handleError(error: unknown): number {
     process.stderr.write(`dcp-identity: ${error.message}\n`)
     return exitCodes.failure
   }
+  if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    const { address, port } = error as NodeJS.ErrnoException & { address?: string; port?: number }
+    process.stderr.write(
+      `dcp-identity: port ${port ?? ''} on ${address ?? 'this host'} is in use by another process; stop it, or choose other ports with PUBLIC_PORT and INTERNAL_PORT\n`,
+    )
+    return exitCodes.failure
+  }
   const message = error instanceof Error ? error.message : String(error)
   process.stderr.write(`dcp-identity: ${message}\n`)
   return exitCodes.failure

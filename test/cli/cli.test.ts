@@ -1,6 +1,8 @@
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { once } from 'node:events'
+import { createServer } from 'node:net'
 import t from 'tap'
 import { runCli, spawnCli } from '../helpers/cli.js'
 import { createPostgresDatabase } from '../helpers/databases.js'
@@ -96,6 +98,17 @@ t.test('serve with no settings: embedded database, generated admin token, SIGTER
   t.equal(after.code, 0, after.stderr)
   t.match(output, /"signal":"SIGTERM"/)
   t.match(output, /"msg":"dcp-identity stopped"/)
+})
+
+t.test('serve on a port in use says which port and what to do', async (t) => {
+  const blocker = createServer()
+  blocker.listen(0, '127.0.0.1')
+  await once(blocker, 'listening')
+  t.teardown(() => blocker.close())
+  const port = (blocker.address() as { port: number }).port
+  const result = await runCli(['serve'], { DATA_DIR: freshDir(), PUBLIC_HOST: '127.0.0.1', PUBLIC_PORT: String(port), INTERNAL_PORT: '0' })
+  t.equal(result.code, 1)
+  t.match(result.stderr, `dcp-identity: port ${port} on 127.0.0.1 is in use by another process; stop it, or choose other ports with PUBLIC_PORT and INTERNAL_PORT`)
 })
 
 async function waitFor(condition: () => boolean, exited: Promise<unknown>): Promise<boolean> {

@@ -36,6 +36,14 @@ for (const kind of databaseKinds) {
       t.equal(row.requestId, created.headers['x-request-id'])
     })
 
+    t.test('display name defaults to the id', async (t) => {
+      const created = await adminRequest(app, 'POST', '/v1/participants', {
+        body: { id: 'unnamed', did: 'did:web:unnamed.example', roles: ['holder'], createKey: false },
+      })
+      t.equal(created.statusCode, 201, created.body)
+      t.equal(created.json().displayName, 'unnamed')
+    })
+
     t.test('duplicate participant is 409 and audited as failure', async (t) => {
       const duplicate = await adminRequest(app, 'POST', '/v1/participants', { body: companyX })
       t.equal(duplicate.statusCode, 409)

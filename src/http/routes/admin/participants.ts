@@ -35,7 +35,9 @@ const CreateParticipantBody = Type.Object(
   {
     id: Type.Optional(ParticipantId),
     did: Type.String({ pattern: didWebPattern, maxLength: 512, description: 'did:web of the participant.' }),
-    displayName: Type.String({ minLength: 1, maxLength: 200 }),
+    displayName: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: 'Name shown in lists; defaults to the id, as in a seed file.' }),
+    ),
     roles: Type.Array(Type.Union([Type.Literal('holder'), Type.Literal('issuer')]), {
       minItems: 1,
       maxItems: 2,
@@ -103,7 +105,7 @@ export const participantRoutes: FastifyPluginAsyncTypebox<{ context: AppContext 
         db,
         { action: 'participant.create', target, participantId: fields.id ?? null, detail: { did: fields.did } },
         async (tx) => {
-          const participant = await insertParticipant(tx, fields)
+          const participant = await insertParticipant(tx, { ...fields, displayName: fields.displayName ?? fields.id ?? fields.did })
           const stsClient = await insertStsClient(tx, {
             participantId: participant.id,
             clientId: stsClientId ?? participant.did,
