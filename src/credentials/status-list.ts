@@ -5,7 +5,7 @@ import { base64url } from 'jose'
 export type StatusListType = 'StatusList2021' | 'BitstringStatusList'
 export type StatusPurpose = 'revocation' | 'suspension'
 
-/** How a status list credential is secured: a JWT, or an embedded Data Integrity proof. */
+/** Securing mechanism of a status list credential: a JWT, or an embedded Data Integrity proof. */
 export type StatusListProofFormat = 'jwt' | 'data-integrity'
 
 /**

@@ -84,8 +84,8 @@ export class DemoConnector {
       headers: { authorization: `Bearer ${siToken}`, 'content-type': 'application/json' },
       body: JSON.stringify({ '@context': [context], type: 'PresentationQueryMessage', scope: scopes }),
     })
-    const body = (await response.json()) as { '@context'?: string[]; presentation?: unknown; message?: string; code?: string }
-    if (!response.ok) throw new HandshakeRejected(`presentation query returned ${response.status}: ${body.code ?? ''} ${body.message ?? ''}`.trim())
+    const body = (await response.json()) as { '@context'?: string[]; presentation?: unknown; message?: string; error?: string }
+    if (!response.ok) throw new HandshakeRejected(`presentation query returned ${response.status}: ${body.error ?? ''} ${body.message ?? ''}`.trim())
     if (!Array.isArray(body.presentation) || !body.presentation.every((entry) => typeof entry === 'string')) {
       throw new HandshakeRejected('presentation response has no array of JWT presentations')
     }

@@ -135,10 +135,10 @@ export async function runDemoScenario(options: DemoScenarioOptions): Promise<voi
 }
 
 /**
- * One connector handshake, as before a DSP catalog request: the consumer requests an SI token with
- * scopes from its STS and sends it; the provider verifies it, requests from its own STS for a token that
- * carries the consumer's access token, queries the consumer's Credential Service and verifies the
- * presentations. A provider policy requiring membership then decides.
+ * Plays one connector handshake, as before a DSP catalog request. The consumer requests an SI
+ * token with scopes from its STS and sends it. The provider verifies it, requests a token that
+ * carries the consumer's access token from its own STS, queries the consumer's Credential Service
+ * and verifies the presentations. A provider policy requiring membership then decides.
  */
 async function handshake(consumer: DemoConnector, provider: DemoConnector, company: DemoCompany, version: DcpVersion): Promise<AcceptedCredential[]> {
   const consumerToken = await consumer.selfIssuedToken(provider.did, { scopes: tractusXScopes })
@@ -169,9 +169,10 @@ function adminClient(service: DemoService): Admin {
       headers: { authorization: `Bearer ${service.adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     })
-    const answer = (await response.json()) as T & { code?: string; message?: string }
-    if (!response.ok) throw new Error(`${method} ${path} returned ${response.status}: ${answer.code ?? ''} ${answer.message ?? ''}`.trim())
-    return answer
+    // Error bodies of the admin API are {error, message}.
+    const result = (await response.json()) as T & { error?: string; message?: string }
+    if (!response.ok) throw new Error(`${method} ${path} returned ${response.status}: ${result.error ?? ''} ${result.message ?? ''}`.trim())
+    return result
   }
 }
 

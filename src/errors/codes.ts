@@ -255,7 +255,7 @@ export const errorCodes = {
   },
   ERR_CREDENTIAL_REQUEST_ISSUER_UNAVAILABLE: {
     status: 502,
-    description: 'The issuer could not be reached, timed out or answered with a server error; the request is retried.',
+    description: 'The issuer could not be reached, timed out or returned a server error, so the request is retried.',
   },
   ERR_STATUS_LIST_INVALID: {
     status: 502,

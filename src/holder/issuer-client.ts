@@ -175,8 +175,12 @@ export class IssuerClient {
 /** 408, 425, 429 and 5xx may pass on a later attempt; any other status is the issuer's decision. */
 function statusError(method: string, url: URL, response: { status: number; body: string }): IssuerExchangeError {
   const retryable = response.status >= 500 || [408, 425, 429].includes(response.status)
-  const answer = parseJson(response.body)
-  const detail = answer && typeof answer.error === 'string' ? `: ${answer.error}${typeof answer.message === 'string' ? ` ${answer.message}` : ''}` : ''
+  const body = parseJson(response.body)
+  let detail = ''
+  if (body && typeof body.error === 'string') {
+    detail = `: ${body.error}`
+    if (typeof body.message === 'string') detail += ` ${body.message}`
+  }
   const code = retryable ? 'ERR_CREDENTIAL_REQUEST_ISSUER_UNAVAILABLE' : 'ERR_CREDENTIAL_REQUEST_REFUSED'
   return new IssuerExchangeError(code, `${method} ${url.href} returned status ${response.status}${detail}`, retryable)
 }

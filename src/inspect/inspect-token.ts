@@ -123,8 +123,8 @@ async function inspectEmbeddedToken(list: CheckList, token: string, presenterDid
     list.note(`the "token" claim is a JWT from ${JSON.stringify(decoded.payload.iss)} but not a DCP access token; it is passed on as an opaque foreign token`)
     return { kind: 'foreign', header: decoded.header, payload: decoded.payload }
   }
-  // A consumer's SI token carries an access token that its own wallet granted to the provider,
-  // who presents it later in its own SI token; only there is the binding to the presenter checked.
+  // A consumer's SI token carries an access token that its own wallet granted to the provider.
+  // The provider presents it later in its own SI token, so only there is the binding checked.
   const granted = decoded.payload.iss === presenterDid
   if (granted) {
     list.note(

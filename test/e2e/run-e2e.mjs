@@ -265,7 +265,7 @@ async function runCombination(combination) {
     await stopAll(run)
     if (database) await dropDatabase(database.name).catch((error) => log(`dropping database ${database.name} failed: ${error.message}`))
   }
-  // The folder holds the logs, and also the STS secrets and signing keys of this run.
+  // The folder contains the logs, and also the STS secrets and signing keys of this run.
   if (failed) log(`logs and settings kept in ${run.workDir}`)
   else rmSync(run.workDir, { recursive: true, force: true })
   return !failed

@@ -45,8 +45,8 @@ for (const kind of databaseKinds) {
     const renewed = await waitForRequest(setup.server, 'wallet1', renewal!.id, (request) => request.state === 'issued')
     t.same(renewed.credentialTypes, ['MembershipCredential'])
     t.equal(renewed.renewsCredentialId, credentialId)
-    const held = (await adminRequest(setup.server.internalApp, 'GET', '/v1/participants/wallet1/credentials')).json().items
-    t.equal(held.length, 2, 'the new credential is stored beside the old one')
+    const stored = (await adminRequest(setup.server.internalApp, 'GET', '/v1/participants/wallet1/credentials')).json().items
+    t.equal(stored.length, 2, 'the new credential is stored beside the old one')
     const linked = await db.query('SELECT id FROM holder_credentials WHERE credential_request_id = $1', [renewal!.id])
     t.equal(linked.rows.length, 1, 'the new credential is linked to the renewal request')
   })

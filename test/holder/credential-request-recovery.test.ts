@@ -51,8 +51,8 @@ t.test('issuer down then up', async (t) => {
 
   // Wait for any duplicate delivery or repeated send before counting.
   await new Promise((resolve) => setTimeout(resolve, 1500))
-  const held = (await adminRequest(wallet.internalApp, 'GET', '/v1/participants/wallet1/credentials')).json().items
-  t.equal(held.length, 1, 'one credential stored')
+  const stored = (await adminRequest(wallet.internalApp, 'GET', '/v1/participants/wallet1/credentials')).json().items
+  t.equal(stored.length, 1, 'one credential stored')
   const requests = (await adminRequest(issuer.internalApp, 'GET', `/v1/participants/${hostedIssuerId}/issuer/credential-requests`)).json().items
   t.equal(requests.length, 1, 'the issuer received the request once')
   const deliveries = (await adminRequest(issuer.internalApp, 'GET', `/v1/participants/${hostedIssuerId}/issuer/deliveries`)).json().items
@@ -94,8 +94,8 @@ t.test('two wallet instances send once', { skip: process.env.DATABASE_URL ? fals
   await new Promise((resolve) => setTimeout(resolve, 1500))
   const received = (await adminRequest(issuer.internalApp, 'GET', `/v1/participants/${hostedIssuerId}/issuer/credential-requests`)).json().items
   t.equal(received.length, 1, 'the issuer received the request once')
-  const held = (await adminRequest(wallet.internalApp, 'GET', '/v1/participants/wallet1/credentials')).json().items
-  t.equal(held.length, 1, 'one credential stored')
+  const stored = (await adminRequest(wallet.internalApp, 'GET', '/v1/participants/wallet1/credentials')).json().items
+  t.equal(stored.length, 1, 'one credential stored')
 })
 
 t.test('attempt bound then error', async (t) => {

@@ -55,11 +55,11 @@ for (const kind of databaseKinds) {
     t.equal(issued.nextAttemptAt, null, 'an issued request is not polled')
     await waitForRequest(setup.server, 'wallet2', byId.json().id, (request) => request.state === 'issued')
 
-    const held = await credentialsOf(setup, 'wallet1')
-    t.equal(held.length, 1, 'wallet1 holds one credential')
-    t.ok(held[0].types.includes('MembershipCredential'))
-    t.equal(held[0].issuerDid, setup.issuerDid)
-    const linked = await db.query<{ credential_request_id: string }>('SELECT credential_request_id FROM holder_credentials WHERE id = $1', [held[0].id])
+    const stored = await credentialsOf(setup, 'wallet1')
+    t.equal(stored.length, 1, 'wallet1 holds one credential')
+    t.ok(stored[0].types.includes('MembershipCredential'))
+    t.equal(stored[0].issuerDid, setup.issuerDid)
+    const linked = await db.query<{ credential_request_id: string }>('SELECT credential_request_id FROM holder_credentials WHERE id = $1', [stored[0].id])
     t.equal(linked.rows[0]?.credential_request_id, first.id, 'the credential is linked to its request')
     const other = await credentialsOf(setup, 'wallet2')
     t.equal(other.length, 1)
@@ -121,10 +121,10 @@ t.test('typed errors keep the request', async (t) => {
   await adminRequest(app, 'POST', '/v1/participants', {
     body: { id: 'stranger', did: setup.walletDid('stranger'), displayName: 'stranger', roles: ['holder'] },
   })
-  const refused = await createRequest(setup, 'stranger', { issuerDid: setup.issuerDid, credentialTypes: ['MembershipCredential'] })
-  t.equal(refused.statusCode, 422)
-  t.equal(refused.json().error, 'ERR_CREDENTIAL_REQUEST_REFUSED')
-  t.match(refused.json().message, /returned status 401: ERR_ISSUER_HOLDER_UNKNOWN/)
+  const rejected = await createRequest(setup, 'stranger', { issuerDid: setup.issuerDid, credentialTypes: ['MembershipCredential'] })
+  t.equal(rejected.statusCode, 422)
+  t.equal(rejected.json().error, 'ERR_CREDENTIAL_REQUEST_REFUSED')
+  t.match(rejected.json().message, /returned status 401: ERR_ISSUER_HOLDER_UNKNOWN/)
 
   const missing = await adminRequest(app, 'GET', '/v1/participants/wallet1/credential-requests/00000000-0000-4000-8000-000000000000')
   t.equal(missing.statusCode, 404)

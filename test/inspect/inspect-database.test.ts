@@ -43,7 +43,7 @@ t.test('inspect with the participant database', { skip: process.env.DATABASE_URL
     return found
   }
 
-  /** An access token minted by the service for companyx, as its STS answers a scoped request. */
+  /** Mints an access token for companyx through its STS, as for a scoped request. */
   async function mintedAccessToken(): Promise<string> {
     const response = await server.internalApp.inject({
       method: 'POST',
