@@ -1,6 +1,6 @@
 // Upstream Eclipse EDC 0.15.1 connectors (DCP 1.0, DSP 2025-1), built from test/e2e/connector-edc.
 import { join } from 'node:path'
-import { repoRoot, tokenSignerKeys } from './harness.mjs'
+import { repoRoot, sharedConnectorSettings } from './harness.mjs'
 
 /** The scope that EDC adds to every DCP presentation query, so the wallet must present a MembershipCredential. */
 const membershipScope = 'org.eclipse.dspace.dcp.vc.type:MembershipCredential:read'
@@ -33,46 +33,15 @@ export default {
 
   /** Returns the settings of an upstream EDC connector in production shape, with every address it calls on loopback. */
   settings(run, connector) {
-    const keys = tokenSignerKeys()
-    const { ports } = connector
     return {
-      'edc.participant.id': connector.did,
-      'edc.hostname': 'localhost',
-      'web.http.port': ports.default,
-      'web.http.path': '/api',
-      'web.http.management.port': ports.management,
-      'web.http.management.path': '/management',
-      'web.http.management.auth.type': 'tokenbased',
-      'web.http.management.auth.key': run.managementKey,
-      'web.http.protocol.port': ports.protocol,
-      'web.http.protocol.path': '/api/dsp',
-      'web.http.control.port': ports.control,
-      'web.http.control.path': '/control',
-      'edc.dsp.callback.address': connector.dspUrl,
-      // Identity: this service as remote STS, its Credential Service (from the DID document) as wallet.
-      'edc.iam.issuer.id': connector.did,
-      'edc.iam.sts.oauth.token.url': run.stsUrl,
-      'edc.iam.sts.oauth.client.id': connector.did,
-      'edc.iam.sts.oauth.client.secret.alias': 'sts-client-secret',
-      'edc.iam.trusted-issuer.authority.id': run.authority.did,
-      'edc.iam.did.web.use.https': 'false',
+      ...sharedConnectorSettings(run, connector, { participantId: connector.did, protocolPath: '/api/dsp' }),
       'edc.dcp.v08.forced': 'false',
       'edc.iam.dcp.scopes.membership.id': 'membership',
       'edc.iam.dcp.scopes.membership.type': 'DEFAULT',
       'edc.iam.dcp.scopes.membership.value': membershipScope,
-      // Status lists are checked on every verification, so a revocation shows in the next request.
-      'edc.iam.credential.revocation.cache.validity': '1',
-      'edc.iam.credential.revocation.mimetype': 'application/json',
       // JSON-LD contexts come from EDC's bundled copies only, never from their hosts (the EDC 0.15 default, stated here).
       'edc.jsonld.http.enabled': 'false',
       'edc.jsonld.https.enabled': 'false',
-      'edc.transfer.proxy.token.signer.privatekey.alias': 'token-signer-private',
-      'edc.transfer.proxy.token.verifier.publickey.alias': 'token-signer-public',
-      'tx.edc.vault.secrets': [
-        `sts-client-secret:${connector.stsSecret}`,
-        `token-signer-private:${keys.privateJwk}`,
-        `token-signer-public:${keys.publicJwk}`,
-      ].join(';'),
     }
   },
 }

@@ -363,6 +363,48 @@ export function tokenSignerKeys() {
   }
 }
 
+/**
+ * Returns the settings that both connector lines share: the management, protocol and control
+ * endpoints, this service as remote STS, the authority as trusted issuer, did:web over http, a
+ * status list check on every verification, and the vault secrets with a fresh token signer key.
+ */
+export function sharedConnectorSettings(run, connector, { participantId, protocolPath }) {
+  const keys = tokenSignerKeys()
+  const { ports } = connector
+  return {
+    'edc.participant.id': participantId,
+    'edc.hostname': 'localhost',
+    'web.http.port': ports.default,
+    'web.http.path': '/api',
+    'web.http.management.port': ports.management,
+    'web.http.management.path': '/management',
+    'web.http.management.auth.type': 'tokenbased',
+    'web.http.management.auth.key': run.managementKey,
+    'web.http.protocol.port': ports.protocol,
+    'web.http.protocol.path': protocolPath,
+    'web.http.control.port': ports.control,
+    'web.http.control.path': '/control',
+    'edc.dsp.callback.address': connector.dspUrl,
+    // Identity: this service as remote STS, its Credential Service as wallet.
+    'edc.iam.issuer.id': connector.did,
+    'edc.iam.sts.oauth.token.url': run.stsUrl,
+    'edc.iam.sts.oauth.client.id': connector.did,
+    'edc.iam.sts.oauth.client.secret.alias': 'sts-client-secret',
+    'edc.iam.trusted-issuer.authority.id': run.authority.did,
+    'edc.iam.did.web.use.https': 'false',
+    // Status lists are checked on every verification, so a revocation shows in the next request.
+    'edc.iam.credential.revocation.cache.validity': '1',
+    'edc.iam.credential.revocation.mimetype': 'application/json',
+    'edc.transfer.proxy.token.signer.privatekey.alias': 'token-signer-private',
+    'edc.transfer.proxy.token.verifier.publickey.alias': 'token-signer-public',
+    'tx.edc.vault.secrets': [
+      `sts-client-secret:${connector.stsSecret}`,
+      `token-signer-private:${keys.privateJwk}`,
+      `token-signer-public:${keys.publicJwk}`,
+    ].join(';'),
+  }
+}
+
 export function writeProperties(run, connector, settings) {
   const file = join(run.workDir, `${connector.id}.properties`)
   writeFileSync(file, Object.entries(settings).map(([key, value]) => `${key}=${value}`).join('\n') + '\n', { mode: 0o600 })

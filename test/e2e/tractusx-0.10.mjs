@@ -1,6 +1,6 @@
 // Tractus-X EDC 0.10.0 connectors (EDC 0.13, DCP 0.8, DSP 0.8), built from test/e2e/connector.
 import { join } from 'node:path'
-import { repoRoot, tokenSignerKeys } from './harness.mjs'
+import { repoRoot, sharedConnectorSettings } from './harness.mjs'
 
 export default {
   name: 'tractusx-0.10',
@@ -33,21 +33,9 @@ export default {
    * address.
    */
   settings(run, connector) {
-    const keys = tokenSignerKeys()
     const { ports } = connector
     return {
-      'edc.participant.id': connector.bpn,
-      'edc.hostname': 'localhost',
-      'web.http.port': ports.default,
-      'web.http.path': '/api',
-      'web.http.management.port': ports.management,
-      'web.http.management.path': '/management',
-      'web.http.management.auth.type': 'tokenbased',
-      'web.http.management.auth.key': run.managementKey,
-      'web.http.protocol.port': ports.protocol,
-      'web.http.protocol.path': '/api/v1/dsp',
-      'web.http.control.port': ports.control,
-      'web.http.control.path': '/control',
+      ...sharedConnectorSettings(run, connector, { participantId: connector.bpn, protocolPath: '/api/v1/dsp' }),
       'web.http.public.port': ports.public,
       'web.http.public.path': '/api/public',
       'web.http.version.port': ports.version,
@@ -59,33 +47,15 @@ export default {
       'web.http.catalog.auth.type': 'tokenbased',
       'web.http.catalog.auth.key': run.managementKey,
       'tx.edc.dpf.consumer.proxy.port': ports.consumerProxy,
-      'edc.dsp.callback.address': connector.dspUrl,
       'edc.dataplane.api.public.baseurl': `http://localhost:${ports.public}/api/public`,
       'tx.edc.dataplane.token.refresh.endpoint': `http://localhost:${ports.public}/api/public/token`,
-      // Identity: this service as remote STS, its Credential Service as wallet.
-      'edc.iam.issuer.id': connector.did,
-      'edc.iam.sts.oauth.token.url': run.stsUrl,
-      'edc.iam.sts.oauth.client.id': connector.did,
-      'edc.iam.sts.oauth.client.secret.alias': 'sts-client-secret',
       'tx.edc.iam.iatp.credentialservice.url': `${run.serviceUrl}/p/${connector.id}/cs`,
-      'edc.iam.trusted-issuer.authority.id': run.authority.did,
       // Tractus-X 0.10 reads the BDRS URL under both names; the client appends /bpn-directory.
       'tx.iam.iatp.bdrs.server.url': `${run.serviceUrl}/p/${run.authority.id}`,
       'tx.edc.iam.iatp.bdrs.server.url': `${run.serviceUrl}/p/${run.authority.id}`,
-      'edc.iam.did.web.use.https': 'false',
       'edc.dcp.v08.forced': 'true',
-      // Status lists are checked on every verification, so a revocation shows in the next request.
-      'edc.iam.credential.revocation.cache.validity': '1',
-      'edc.iam.credential.revocation.mimetype': 'application/json',
-      'edc.transfer.proxy.token.signer.privatekey.alias': 'token-signer-private',
-      'edc.transfer.proxy.token.verifier.publickey.alias': 'token-signer-public',
       // The federated catalog crawler would contact configured nodes; none are wanted.
       'edc.catalog.cache.execution.enabled': 'false',
-      'tx.edc.vault.secrets': [
-        `sts-client-secret:${connector.stsSecret}`,
-        `token-signer-private:${keys.privateJwk}`,
-        `token-signer-public:${keys.publicJwk}`,
-      ].join(';'),
     }
   },
 }
