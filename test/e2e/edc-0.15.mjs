@@ -8,7 +8,7 @@ const membershipScope = 'org.eclipse.dspace.dcp.vc.type:MembershipCredential:rea
 export default {
   name: 'edc-0.15',
   description: 'upstream EDC 0.15.1 (DCP 1.0, DSP 2025-1)',
-  portBase: 39000,
+  portBase: 29000,
   connectorDir: join(repoRoot, 'test/e2e/connector-edc'),
   credentialTypes: ['MembershipCredential'],
   protocol: 'dataspace-protocol-http:2025-1',

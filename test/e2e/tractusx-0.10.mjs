@@ -5,7 +5,7 @@ import { repoRoot, sharedConnectorSettings } from './harness.mjs'
 export default {
   name: 'tractusx-0.10',
   description: 'Tractus-X EDC 0.10.0 (EDC 0.13.0, DCP 0.8, DSP 0.8)',
-  portBase: 38000,
+  portBase: 28000,
   connectorDir: join(repoRoot, 'test/e2e/connector'),
   // The wallets hold all three Tractus-X credentials, as in a Catena-X deployment, although the
   // presentation queries of this flow ask only for MembershipCredential.
