@@ -1,5 +1,5 @@
 import type { DIDDocument, VerificationMethod } from 'did-resolver'
-import type { CryptoKey } from 'jose'
+import type { JwsPublicKey } from '../keys/jws-public-key.js'
 import type { DidResolver } from './resolver.js'
 import {
   importVerificationKey,
@@ -23,7 +23,7 @@ export interface VerificationKeyRequest {
 export interface VerificationKey {
   document: DIDDocument
   method: VerificationMethod
-  key: CryptoKey
+  key: JwsPublicKey
 }
 
 /** Resolver interface of key lookups. Without `keyRelationships`, the policy is strict. */
@@ -37,6 +37,6 @@ export type KeyResolver = Pick<DidResolver, 'resolveDocument'> & { readonly keyR
 export async function resolveVerificationKey(resolver: KeyResolver, request: VerificationKeyRequest): Promise<VerificationKey> {
   const document = await resolver.resolveDocument(request.did)
   const method = selectVerificationMethod(document, request.kid, request.purpose, resolver.keyRelationships)
-  const key = await importVerificationKey(method, request.alg)
+  const key = importVerificationKey(method, request.alg)
   return { document, method, key }
 }

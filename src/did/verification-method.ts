@@ -1,5 +1,6 @@
 import { parse, type DIDDocument, type VerificationMethod } from 'did-resolver'
-import { importJWK, type CryptoKey, type JWK } from 'jose'
+import type { JWK } from 'jose'
+import { importJwsPublicKey, type JwsPublicKey } from '../keys/jws-public-key.js'
 import { verificationRelationships } from './did-document-check.js'
 import { DidError, quoteRemote } from './did-error.js'
 
@@ -92,20 +93,17 @@ export function checkRelationship(
 }
 
 /**
- * Imports the `publicKeyJwk` of a method for jose to verify signatures of algorithm `alg`, the
- * `alg` of the JWS header. Throws `ERR_DID_KEY_INVALID` when the JWK is missing, carries private
- * or symmetric key parts, is marked for another use or algorithm, or does not fit `alg`.
+ * Imports the `publicKeyJwk` of a method to verify signatures of algorithm `alg`, the `alg` of the
+ * JWS header. Throws `ERR_DID_KEY_INVALID` when the JWK is missing, carries private or symmetric
+ * key parts, is marked for another use or algorithm, or does not fit `alg`.
  */
-export async function importVerificationKey(method: VerificationMethod, alg: string): Promise<CryptoKey> {
+export function importVerificationKey(method: VerificationMethod, alg: string): JwsPublicKey {
   const jwk = checkPublicJwk(method, alg)
-  let key: CryptoKey | Uint8Array
   try {
-    key = await importJWK(jwk, alg)
+    return importJwsPublicKey(jwk as Record<string, unknown>, alg)
   } catch (error) {
     throw keyInvalid(method, `cannot be imported for ${quoteRemote(alg)} (${(error as Error).message})`, error)
   }
-  if (key instanceof Uint8Array) throw keyInvalid(method, 'is a symmetric key')
-  return key
 }
 
 function checkPublicJwk(method: VerificationMethod, alg: string): JWK {

@@ -42,7 +42,7 @@ export async function verifyMembershipPresentation(vpJwt: string, issuer: Partic
     alg: header.alg,
     purpose: purposeOf.presentation,
   })
-  await verifySignature(vpJwt, key, header.alg, what)
+  verifySignature(vpJwt, key, what)
 
   const credentials = credentialsOf(payload)
   for (const raw of credentials) {

@@ -1,14 +1,14 @@
-import { importJWK, type CryptoKey } from 'jose'
+import { importJwsPublicKey, type JwsPublicKey } from '../keys/jws-public-key.js'
 import { ExpiringCache } from '../keys/expiring-cache.js'
 import type { KeyManager } from '../keys/key-manager.js'
 import type { KeyAlgorithm, KeyUsage } from '../keys/key.js'
 
-/** A public key of a participant of this process, imported for jose. */
+/** A public key of a participant of this process, imported for signature checks. */
 export interface OwnVerificationKey {
   fragment: string
   algorithm: KeyAlgorithm
   usages: KeyUsage[]
-  key: CryptoKey
+  key: JwsPublicKey
 }
 
 /**
@@ -43,13 +43,11 @@ export class OwnVerificationKeys {
 
   async #load(participantId: string): Promise<OwnVerificationKey[]> {
     const keys = await this.#keyManager.list(participantId)
-    return Promise.all(
-      keys.map(async (key) => ({
-        fragment: key.fragment,
-        algorithm: key.algorithm,
-        usages: key.usages,
-        key: (await importJWK(key.publicJwk, key.algorithm)) as CryptoKey,
-      })),
-    )
+    return keys.map((key) => ({
+      fragment: key.fragment,
+      algorithm: key.algorithm,
+      usages: key.usages,
+      key: importJwsPublicKey(key.publicJwk as Record<string, unknown>, key.algorithm),
+    }))
   }
 }

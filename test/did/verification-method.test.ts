@@ -136,19 +136,20 @@ t.test('relationship without the list rejected', async (t) => {
 })
 
 t.test('imported key verifies a signature', async (t) => {
-  const key = await importVerificationKey(method('#key-1'), 'ES256')
+  const key = importVerificationKey(method('#key-1'), 'ES256')
   const token = await new SignJWT({ sub: did }).setProtectedHeader({ alg: 'ES256' }).sign(privateKey)
-  const { payload } = await jwtVerify(token, key)
+  const { payload } = await jwtVerify(token, key.key)
   t.equal(payload.sub, did)
-  t.equal(key.type, 'public')
+  t.equal(key.key.type, 'public')
+  t.equal(key.alg, 'ES256')
 })
 
 t.test('JWK with matching alg and use imported', async (t) => {
-  const key = await importVerificationKey(
+  const key = importVerificationKey(
     method('#key-1', { ...publicJwk, alg: 'ES256', use: 'sig', key_ops: ['verify'] }),
     'ES256',
   )
-  t.equal(key.type, 'public')
+  t.equal(key.key.type, 'public')
 })
 
 const badKeys: Array<[string, VerificationMethod, string, string]> = [
@@ -173,19 +174,19 @@ const badKeys: Array<[string, VerificationMethod, string, string]> = [
     'an alg the key cannot serve',
     method('#k'),
     'RS256',
-    'cannot be imported for "RS256" (Invalid or unsupported JWK "alg" (Algorithm) Parameter value)',
+    'cannot be imported for "RS256" (a key of type "ec" cannot verify RS256)',
   ],
   [
     'a broken key',
     method('#k', { kty: 'EC', crv: 'P-256', x: 'abc', y: 'def' }),
     'ES256',
-    'cannot be imported for "ES256" (Invalid keyData)',
+    'cannot be imported for "ES256" (the JWK is not a valid public key: Invalid JWK EC key)',
   ],
 ]
 
 for (const [name, verificationMethod, alg, reason] of badKeys) {
   t.test(`${name} rejected`, async (t) => {
-    const error = await rejectionOf(importVerificationKey(verificationMethod, alg))
+    const error = thrownBy(() => importVerificationKey(verificationMethod, alg))
     t.equal(error.code, 'ERR_DID_KEY_INVALID')
     t.equal(error.message, `publicKeyJwk of verification method "#k" ${reason}`)
   })
@@ -214,7 +215,7 @@ t.test('verification key resolved for an SI token', async (t) => {
   })
   t.equal(resolved.method.id, `${did}#key-1`)
   t.equal(resolved.document.id, did)
-  t.equal(resolved.key.type, 'public')
+  t.equal(resolved.key.key.type, 'public')
 
   const wrongUse = await rejectionOf(
     resolveVerificationKey(resolver, { did, kid: '#key-2', alg: 'ES256', purpose: purposeOf.siToken }),

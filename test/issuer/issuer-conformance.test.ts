@@ -89,7 +89,7 @@ t.test('DCP TCK issuer suite', async (t) => {
       alg: header.alg!,
       purpose: purposeOf.siToken,
     })
-    await t.resolves(compactVerify(token, key), 'token verifies with the issuer DID key')
+    await t.resolves(compactVerify(token, key.key), 'token verifies with the issuer DID key')
   })
 
   t.test('6.4.2 request without auth header', async (t) => {
