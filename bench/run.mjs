@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process'
 import { createPrivateKey, generateKeyPairSync, randomBytes, randomUUID, sign, verify } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { createServer } from 'node:http'
+import { Agent, createServer, request as httpRequest } from 'node:http'
 import autocannon from 'autocannon'
 import { exportJWK, SignJWT } from 'jose'
 import pg from 'pg'
@@ -165,6 +165,10 @@ async function holdCredentials(databaseUrl) {
   await db.close()
 }
 
+function base64urlJson(value) {
+  return Buffer.from(JSON.stringify(value)).toString('base64url')
+}
+
 function rssMegabytes(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)[1]) / 1024
@@ -174,6 +178,49 @@ function load(options) {
   return new Promise((resolve, reject) => {
     autocannon({ duration: durationSeconds, connections, ...options }, (error, result) => (error ? reject(error) : resolve(result)))
   })
+}
+
+/**
+ * Sends requests at a steady `ratePerSecond` for the benchmark's duration, each on time whether or
+ * not earlier ones were answered, and measures each latency from the moment it was due. This is
+ * the latency a connector sees at that load. autocannon's rate option sends each connection's
+ * quota as a burst at the start of every second, which measures queueing behind the burst instead.
+ */
+async function pacedLoad(url, body, nextToken, ratePerSecond) {
+  const agent = new Agent({ keepAlive: true, maxSockets: connections * 4 })
+  const total = Math.floor(ratePerSecond * durationSeconds)
+  const latencies = []
+  let non2xx = 0
+  let errors = 0
+  const send = (due) =>
+    new Promise((resolve) => {
+      const request = httpRequest(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', authorization: `Bearer ${nextToken()}` } }, (response) => {
+        response.resume()
+        response.on('end', () => {
+          if (response.statusCode >= 200 && response.statusCode < 300) latencies.push(performance.now() - due)
+          else non2xx++
+          resolve()
+        })
+      })
+      request.on('error', () => {
+        errors++
+        resolve()
+      })
+      request.end(body)
+    })
+  const start = performance.now()
+  const pending = []
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / ratePerSecond
+    const wait = due - performance.now()
+    if (wait >= 1) await new Promise((resolve) => setTimeout(resolve, wait))
+    pending.push(send(due))
+  }
+  await Promise.all(pending)
+  agent.destroy()
+  latencies.sort((a, b) => a - b)
+  const percentile = (p) => (latencies.length === 0 ? NaN : Number(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))].toFixed(1)))
+  return { perSecond: latencies.length / durationSeconds, p50Ms: percentile(0.5), p99Ms: percentile(0.99), non2xx, errors }
 }
 
 function summary(result) {
@@ -186,8 +233,58 @@ function summary(result) {
   }
 }
 
+/** The STS with the plain token a provider asks for, then with a new access token inside. */
+async function measureSts(clientId, clientSecret) {
+  const stsBody = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, audience: verifierDid }).toString()
+  const stsRequest = { url: `http://127.0.0.1:${internalPort}/sts/token`, method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: stsBody }
+  await load({ ...stsRequest, duration: 2 })
+  const sts = summary(await load(stsRequest))
+  const scopedBody = `${stsBody}&${new URLSearchParams({ bearer_access_scope: scopes.join(' ') })}`
+  const stsScoped = summary(await load({ ...stsRequest, body: scopedBody }))
+  log(`STS: ${sts.perSecond.toFixed(0)} tokens/s (p50 ${sts.p50Ms} ms, p99 ${sts.p99Ms} ms); with an access token ${stsScoped.perSecond.toFixed(0)}/s`)
+  return { sts, stsScoped }
+}
+
+/** Presentation queries, each with a fresh verifier SI token that carries the holder's access token. */
+async function measurePresentations(clientId, clientSecret, verifier, servicePid) {
+  const holderSi = await stsToken(clientId, clientSecret, { audience: verifierDid, bearer_access_scope: scopes.join(' ') })
+  const accessToken = JSON.parse(Buffer.from(holderSi.split('.')[1], 'base64url')).token
+  const needed = Math.ceil(durationSeconds * 3 * 6000) + 4000
+  const tokens = []
+  const now = Math.floor(Date.now() / 1000)
+  const header = base64urlJson({ alg: 'ES256', kid: verifier.kid })
+  for (let i = 0; i < needed; i++) {
+    const claims = base64urlJson({ iss: verifierDid, sub: verifierDid, aud: holderDid, jti: randomUUID(), iat: now, exp: now + 600, token: accessToken })
+    const signature = sign('sha256', Buffer.from(`${header}.${claims}`), { key: verifier.privateKey, dsaEncoding: 'ieee-p1363' })
+    tokens.push(`${header}.${claims}.${signature.toString('base64url')}`)
+  }
+  let next = 0
+  const queryBody = JSON.stringify({ '@context': ['https://w3id.org/dspace-dcp/v1.0/dcp.jsonld'], type: 'PresentationQueryMessage', scope: scopes })
+  const queryRequest = {
+    url: `http://127.0.0.1:${publicPort}/p/companyx/cs/presentations/query`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: queryBody,
+    setupClient: (client) => {
+      client.setHeaders({ 'content-type': 'application/json', authorization: `Bearer ${tokens[next++ % tokens.length]}` })
+      client.on('response', () => client.setHeaders({ 'content-type': 'application/json', authorization: `Bearer ${tokens[next++ % tokens.length]}` }))
+    },
+  }
+  await load({ ...queryRequest, duration: 2 })
+  const presentation = summary(await load(queryRequest))
+  const rssMb = rssMegabytes(servicePid)
+  const halfRate = Math.max(1, Math.floor(presentation.perSecond / 2))
+  const halfLoad = await pacedLoad(queryRequest.url, queryBody, () => tokens[next++ % tokens.length], halfRate)
+  log(`presentation queries: ${presentation.perSecond.toFixed(0)}/s (p50 ${presentation.p50Ms} ms, p99 ${presentation.p99Ms} ms), non-2xx ${presentation.non2xx}`)
+  log(`at half that rate, paced (${halfRate}/s): p50 ${halfLoad.p50Ms} ms, p99 ${halfLoad.p99Ms} ms; service RSS ${rssMb.toFixed(0)} MB`)
+  return { presentation, halfLoad, rssMb }
+}
+
 async function main() {
   if (!process.env.DATABASE_URL) throw new Error('DATABASE_URL is not set; the benchmark runs on a real PostgreSQL')
+  // BENCH_ONLY=sts or BENCH_ONLY=presentation measures one endpoint, for profiling it alone.
+  const only = process.env.BENCH_ONLY
+  if (only !== undefined && only !== 'sts' && only !== 'presentation') throw new Error(`BENCH_ONLY is ${JSON.stringify(only)}; expected "sts" or "presentation"`)
   const crypto = cryptoRates()
   log(`one-core ES256: ${crypto.signPerSecond.toFixed(0)} signs/s, ${crypto.verifyPerSecond.toFixed(0)} verifies/s`)
 
@@ -199,65 +296,33 @@ async function main() {
     const holder = await admin('/v1/participants', { id: 'companyx', did: holderDid, displayName: 'Company X', roles: ['holder'] })
     await holdCredentials(database.url)
     const { clientId, clientSecret } = holder.stsClient
-
-    // STS: the plain SI token a provider asks for to query a wallet (one signature).
-    const stsBody = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, audience: verifierDid }).toString()
-    const stsRequest = { url: `http://127.0.0.1:${internalPort}/sts/token`, method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: stsBody }
-    await load({ ...stsRequest, duration: 2 })
-    const sts = summary(await load(stsRequest))
-    const scopedBody = `${stsBody}&${new URLSearchParams({ bearer_access_scope: scopes.join(' ') })}`
-    const stsScoped = summary(await load({ ...stsRequest, body: scopedBody }))
-    log(`STS: ${sts.perSecond.toFixed(0)} tokens/s (p50 ${sts.p50Ms} ms, p99 ${sts.p99Ms} ms); with an access token ${stsScoped.perSecond.toFixed(0)}/s`)
-
-    // Presentation queries: a fresh verifier SI token for each, carrying the holder's access token.
-    const holderSi = await stsToken(clientId, clientSecret, { audience: verifierDid, bearer_access_scope: scopes.join(' ') })
-    const accessToken = JSON.parse(Buffer.from(holderSi.split('.')[1], 'base64url')).token
-    const needed = Math.ceil(durationSeconds * 3 * 6000) + 4000
-    const tokens = []
-    const now = Math.floor(Date.now() / 1000)
-    for (let i = 0; i < needed; i++) {
-      tokens.push(
-        await new SignJWT({ iss: verifierDid, sub: verifierDid, aud: holderDid, jti: randomUUID(), iat: now, exp: now + 600, token: accessToken })
-          .setProtectedHeader({ alg: 'ES256', kid: verifier.kid })
-          .sign(verifier.privateKey),
-      )
-    }
-    let next = 0
-    const queryBody = JSON.stringify({ '@context': ['https://w3id.org/dspace-dcp/v1.0/dcp.jsonld'], type: 'PresentationQueryMessage', scope: scopes })
-    const queryRequest = {
-      url: `http://127.0.0.1:${publicPort}/p/companyx/cs/presentations/query`,
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: queryBody,
-      setupClient: (client) => {
-        client.setHeaders({ 'content-type': 'application/json', authorization: `Bearer ${tokens[next++ % tokens.length]}` })
-        client.on('response', () => client.setHeaders({ 'content-type': 'application/json', authorization: `Bearer ${tokens[next++ % tokens.length]}` }))
-      },
-    }
-    await load({ ...queryRequest, duration: 2 })
-    const presentation = summary(await load(queryRequest))
-    const rssMb = rssMegabytes(service.pid)
-    const halfRate = Math.max(1, Math.floor(presentation.perSecond / 2))
-    const halfLoad = summary(await load({ ...queryRequest, overallRate: halfRate }))
-    log(`presentation queries: ${presentation.perSecond.toFixed(0)}/s (p50 ${presentation.p50Ms} ms, p99 ${presentation.p99Ms} ms), non-2xx ${presentation.non2xx}`)
-    log(`at half that rate (${halfRate}/s): p99 ${halfLoad.p99Ms} ms; service RSS ${rssMb.toFixed(0)} MB`)
-
-    const queryBound = 1 / (2 / crypto.verifyPerSecond + 1 / crypto.signPerSecond)
     const result = {
       signPerSecond: Math.round(crypto.signPerSecond),
       verifyPerSecond: Math.round(crypto.verifyPerSecond),
-      stsTokensPerSecond: Math.round(sts.perSecond),
-      stsScopedTokensPerSecond: Math.round(stsScoped.perSecond),
-      stsP50Ms: sts.p50Ms,
-      stsP99Ms: sts.p99Ms,
-      stsRatio: Number((sts.perSecond / crypto.signPerSecond).toFixed(3)),
-      presentationsPerSecond: Math.round(presentation.perSecond),
-      presentationP50Ms: presentation.p50Ms,
-      presentationP99Ms: presentation.p99Ms,
-      presentationP99AtHalfLoadMs: halfLoad.p99Ms,
-      presentationNon2xx: presentation.non2xx + halfLoad.non2xx,
-      presentationRatio: Number((presentation.perSecond / queryBound).toFixed(3)),
-      rssMb: Math.round(rssMb),
+    }
+    if (only !== 'presentation') {
+      const { sts, stsScoped } = await measureSts(clientId, clientSecret)
+      Object.assign(result, {
+        stsTokensPerSecond: Math.round(sts.perSecond),
+        stsScopedTokensPerSecond: Math.round(stsScoped.perSecond),
+        stsP50Ms: sts.p50Ms,
+        stsP99Ms: sts.p99Ms,
+        stsRatio: Number((sts.perSecond / crypto.signPerSecond).toFixed(3)),
+      })
+    }
+    if (only !== 'sts') {
+      const { presentation, halfLoad, rssMb } = await measurePresentations(clientId, clientSecret, verifier, service.pid)
+      const queryBound = 1 / (2 / crypto.verifyPerSecond + 1 / crypto.signPerSecond)
+      Object.assign(result, {
+        presentationsPerSecond: Math.round(presentation.perSecond),
+        presentationP50Ms: presentation.p50Ms,
+        presentationP99Ms: presentation.p99Ms,
+        presentationP50AtHalfLoadMs: halfLoad.p50Ms,
+        presentationP99AtHalfLoadMs: halfLoad.p99Ms,
+        presentationNon2xx: presentation.non2xx + halfLoad.non2xx + halfLoad.errors,
+        presentationRatio: Number((presentation.perSecond / queryBound).toFixed(3)),
+        rssMb: Math.round(rssMb),
+      })
     }
     log(JSON.stringify(result))
   } finally {
