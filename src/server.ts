@@ -13,6 +13,7 @@ import { applySeed } from './seed/apply-seed.js'
 import { loadSeed } from './seed/load-seed.js'
 import { HostedDidLookup } from './did/hosted-did-lookup.js'
 import { DidResolver } from './did/resolver.js'
+import { HolderSnapshots } from './holder/holder-snapshots.js'
 import { PresentationService } from './holder/presentation-service.js'
 import { ParticipantCache } from './participants/participant-cache.js'
 import { OwnVerificationKeys } from './tokens/own-verification-keys.js'
@@ -53,6 +54,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const db = options.db ?? (await openDatabase(config.database))
   const ownsDatabase = options.db === undefined
   let keyStore: KeyStore | undefined
+  let snapshots: HolderSnapshots | undefined
 
   try {
     const applied = await migrate(db)
@@ -69,6 +71,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const hostedDids = new HostedDidLookup(db, config.publicBaseUrl, config.keys.cacheTtlSeconds)
     const resolver = new DidResolver({ config: config.did, localDocuments: hostedDids.documentOf, logger })
     const ownKeys = new OwnVerificationKeys(keyManager, config.keys.cacheTtlSeconds)
+    const holderSnapshots = new HolderSnapshots(db, logger)
+    snapshots = holderSnapshots
+    await holderSnapshots.start()
     const context: AppContext = {
       config,
       db,
@@ -83,7 +88,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       hostedDids,
       ownKeys,
       presentations: new PresentationService({
-        db,
+        snapshots: holderSnapshots,
         keyManager,
         ownKeys,
         leewaySeconds: config.tokens.clockLeewaySeconds,
@@ -129,12 +134,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     let closing: Promise<void> | undefined
     const openKeys = keyStore
     const close = () =>
-      (closing ??= shutdown(config, logger, [publicApp, internalApp], tasks, openKeys, ownsDatabase ? db : undefined, () =>
-        context.issuer.delivery.stop(),
-      ))
+      (closing ??= shutdown(config, logger, [publicApp, internalApp], tasks, openKeys, ownsDatabase ? db : undefined, async () => {
+        await context.issuer.delivery.stop()
+        await holderSnapshots.stop()
+      }))
     return { context, publicApp, internalApp, publicUrl, internalUrl, close }
   } catch (error) {
     keyStore?.close()
+    await snapshots?.stop()
     if (ownsDatabase) await db.close()
     throw error
   }

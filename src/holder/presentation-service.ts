@@ -4,13 +4,12 @@ import { interpretPresentationQuery, type PresentationQueryMessageBody } from '.
 import type { Scope } from '../dcp/scope.js'
 import type { KeyManager } from '../keys/key-manager.js'
 import type { Participant } from '../participants/participant.js'
-import type { Queryable } from '../storage/database.js'
-import { listPresentableCredentials } from '../storage/credential-repository.js'
-import { listVerifierRules } from '../storage/verifier-access-repository.js'
+import { isValidAt } from '../storage/credential-repository.js'
 import { verifyAccessToken } from '../tokens/access-token.js'
 import type { OwnVerificationKeys } from '../tokens/own-verification-keys.js'
 import type { VerifiedSelfIssuedToken } from '../tokens/self-issued-token-verifier.js'
 import { grantedScopes, selectCredentials } from './credential-selection.js'
+import type { HolderSnapshots } from './holder-snapshots.js'
 import { typeAllowedByRules } from './verifier-access-policy.js'
 import { signPresentations, type SignedPresentation } from './presentation-signer.js'
 
@@ -22,7 +21,7 @@ export interface PresentationResponseMessage {
 }
 
 export interface PresentationServiceOptions {
-  db: Queryable
+  snapshots: HolderSnapshots
   keyManager: KeyManager
   ownKeys: OwnVerificationKeys
   leewaySeconds: number
@@ -94,12 +93,11 @@ export class PresentationService {
    * verifier see, so a denied type is left out as if the holder did not have it.
    */
   async #select(holder: Participant, verifierDid: string, scopes: Scope[], now: Date) {
-    const { db } = this.#options
-    const [held, rules] = await Promise.all([
-      listPresentableCredentials(db, holder.id, now),
-      listVerifierRules(db, holder.id, verifierDid),
-    ])
-    const visible = held.filter((credential) => credential.types.every((type) => typeAllowedByRules(rules, type)))
+    const snapshot = await this.#options.snapshots.get(holder.id)
+    const rules = snapshot.rules.filter((rule) => rule.verifierDid === verifierDid)
+    const visible = snapshot.credentials.filter(
+      (credential) => isValidAt(credential, now) && credential.types.every((type) => typeAllowedByRules(rules, type)),
+    )
     return selectCredentials(scopes, visible)
   }
 }

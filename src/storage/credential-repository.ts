@@ -105,18 +105,24 @@ export async function insertCredential(
 }
 
 /**
- * Lists the credentials a presentation may carry: state `issued` and inside their validity
- * period at `now`, newest first.
+ * Lists the credentials in state `issued`, newest first by validity start (or receipt). Whether
+ * each is inside its validity period is left to `isValidAt`, so the list can be kept in memory.
  */
-export async function listPresentableCredentials(db: Queryable, participantId: string, now: Date): Promise<StoredCredential[]> {
+export async function listIssuedCredentials(db: Queryable, participantId: string): Promise<StoredCredential[]> {
   const result = await db.query<CredentialRow>(
     `SELECT ${columns} FROM holder_credentials
      WHERE participant_id = $1 AND state = 'issued'
-       AND (valid_from IS NULL OR valid_from <= $2) AND (valid_until IS NULL OR valid_until > $2)
      ORDER BY COALESCE(valid_from, received_at) DESC, received_at DESC, id`,
-    [participantId, now],
+    [participantId],
   )
   return result.rows.map(toCredential)
+}
+
+/** Tells whether `now` lies inside the credential's validity period; open ends always match. */
+export function isValidAt(credential: Pick<StoredCredential, 'validFrom' | 'validUntil'>, now: Date): boolean {
+  const time = now.getTime()
+  if (credential.validFrom !== null && credential.validFrom.getTime() > time) return false
+  return credential.validUntil === null || credential.validUntil.getTime() > time
 }
 
 export async function listCredentials(db: Queryable, filter: CredentialFilter): Promise<StoredCredential[]> {

@@ -19,6 +19,26 @@ export interface PoolStats {
   waiting: number
 }
 
+/** Callbacks of a LISTEN subscription. */
+export interface NotificationHandlers {
+  /** Receives the payload of each notification on the channel. */
+  notify(payload: string): void
+  /**
+   * Runs when notifications may have been missed: the listening connection was lost or has just
+   * been opened again. `listening` tells which.
+   */
+  reset(listening: boolean): void
+  /** Receives a failure of the listening connection; it is opened again after a pause. */
+  error?(error: Error): void
+}
+
+/** A running LISTEN on one channel. */
+export interface Subscription {
+  /** True while notifications arrive; false between a lost connection and its replacement. */
+  readonly listening: boolean
+  close(): Promise<void>
+}
+
 /**
  * The one storage interface of the service, implemented over a `pg` pool and over the embedded
  * PGlite; both speak the same PostgreSQL dialect, so repositories are written once.
@@ -28,5 +48,7 @@ export interface Database extends Queryable {
   /** Runs `work` in one transaction on one session; it commits when `work` resolves. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>
   poolStats(): PoolStats
+  /** Listens on a NOTIFY channel, also across replicas, until the subscription is closed. */
+  listen(channel: string, handlers: NotificationHandlers): Promise<Subscription>
   close(): Promise<void>
 }

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
-import type { Database, PoolStats, Queryable, QueryResult, Row } from './database.js'
+import type { Database, NotificationHandlers, PoolStats, Queryable, QueryResult, Row, Subscription } from './database.js'
 import { lockDataFolder } from './data-folder-lock.js'
 
 /**
@@ -60,6 +60,23 @@ export class EmbeddedDatabase implements Database {
 
   poolStats(): PoolStats {
     return { total: 1, idle: this.#pending === 0 ? 1 : 0, waiting: Math.max(0, this.#pending - 1) }
+  }
+
+  /** Listens in this process: no other process can open the data folder, so nothing is missed. */
+  async listen(channel: string, handlers: NotificationHandlers): Promise<Subscription> {
+    const unlisten = await this.#db.listen(channel, (payload) => handlers.notify(payload))
+    const db = this.#db
+    let listening = true
+    return {
+      get listening() {
+        return listening
+      },
+      async close() {
+        if (!listening) return
+        listening = false
+        if (!db.closed) await unlisten()
+      },
+    }
   }
 
   async close(): Promise<void> {

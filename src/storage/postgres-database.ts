@@ -1,5 +1,6 @@
 import pg from 'pg'
-import type { Database, PoolStats, Queryable, QueryResult, Row } from './database.js'
+import type { Database, NotificationHandlers, PoolStats, Queryable, QueryResult, Row, Subscription } from './database.js'
+import { PostgresListener } from './postgres-listener.js'
 
 // timestamptz and jsonb are parsed by pg already; bigint (int8) stays a string unless set here.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value))
@@ -14,8 +15,10 @@ export interface PostgresOptions {
 export class PostgresDatabase implements Database {
   readonly kind = 'postgres' as const
   readonly #pool: pg.Pool
+  readonly #url: string
 
   constructor(options: PostgresOptions) {
+    this.#url = options.url
     this.#pool = new pg.Pool({
       connectionString: options.url,
       max: options.poolMax,
@@ -66,6 +69,12 @@ export class PostgresDatabase implements Database {
 
   poolStats(): PoolStats {
     return { total: this.#pool.totalCount, idle: this.#pool.idleCount, waiting: this.#pool.waitingCount }
+  }
+
+  async listen(channel: string, handlers: NotificationHandlers): Promise<Subscription> {
+    const listener = new PostgresListener(this.#url, channel, handlers)
+    await listener.start()
+    return listener
   }
 
   async close(): Promise<void> {

@@ -5,7 +5,8 @@ import {
   findCredential,
   insertCredential,
   listCredentials,
-  listPresentableCredentials,
+  isValidAt,
+  listIssuedCredentials,
   setCredentialState,
 } from '../../src/storage/credential-repository.js'
 import { migrate } from '../../src/storage/migrate.js'
@@ -55,13 +56,24 @@ for (const kind of databaseKinds) {
       t.equal((await listCredentials(db, { participantId: 'holder', limit: 10 })).length, 3)
     })
 
-    t.test('presentable credentials are valid now, newest first', async (t) => {
-      const presentable = await listPresentableCredentials(db, 'holder', new Date())
+    t.test('issued credentials newest first, validity checked apart', async (t) => {
+      const issued = await listIssuedCredentials(db, 'holder')
+      t.same(issued.map((c) => c.id), [newer.id, older.id, expired.id])
+      const presentable = issued.filter((c) => isValidAt(c, new Date()))
       t.same(presentable.map((c) => c.id), [newer.id, older.id])
-      t.notOk(presentable.some((c) => c.id === expired.id))
       await setCredentialState(db, newer.id, 'revoked')
-      t.same((await listPresentableCredentials(db, 'holder', new Date())).map((c) => c.id), [older.id])
+      t.same((await listIssuedCredentials(db, 'holder')).map((c) => c.id), [older.id, expired.id])
       await setCredentialState(db, newer.id, 'issued')
+    })
+
+    t.test('validity period bounds', async (t) => {
+      const at = new Date('2026-06-01T00:00:00Z')
+      const day = 86_400_000
+      t.equal(isValidAt({ validFrom: null, validUntil: null }, at), true, 'open on both ends')
+      t.equal(isValidAt({ validFrom: at, validUntil: null }, at), true, 'starts now')
+      t.equal(isValidAt({ validFrom: new Date(at.getTime() + 1), validUntil: null }, at), false, 'starts later')
+      t.equal(isValidAt({ validFrom: null, validUntil: at }, at), false, 'ends now')
+      t.equal(isValidAt({ validFrom: new Date(at.getTime() - day), validUntil: new Date(at.getTime() + day) }, at), true, 'inside')
     })
 
     t.test('filters, read and delete', async (t) => {
