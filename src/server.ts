@@ -26,6 +26,7 @@ import { deleteExpiredTokenUses } from './tokens/jti-store.js'
 import { openDatabase } from './storage/open-database.js'
 import { createIssuerServices, issuerTasks } from './issuer/issuer-services.js'
 import { createCredentialRequestService, credentialRequestTasks } from './holder/credential-request-tasks.js'
+import { InFlightRequests } from './http/in-flight-requests.js'
 
 export interface StartOptions {
   logger?: Logger
@@ -100,6 +101,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         { name: 'keys', check: keyStore.check },
       ],
       credentialRequests: createCredentialRequestService(config, db, keyManager, resolver, logger),
+      inFlight: new InFlightRequests(),
     }
     const publicApp = await buildPublicApp(context)
     const internalApp = await buildInternalApp(context)
@@ -134,7 +136,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     let closing: Promise<void> | undefined
     const openKeys = keyStore
     const close = () =>
-      (closing ??= shutdown(config, logger, [publicApp, internalApp], tasks, openKeys, ownsDatabase ? db : undefined, async () => {
+      (closing ??= shutdown(config, logger, [publicApp, internalApp], context.inFlight, tasks, openKeys, ownsDatabase ? db : undefined, async () => {
         await context.issuer.delivery.stop()
         await holderSnapshots.stop()
       }))
@@ -151,12 +153,14 @@ async function shutdown(
   config: Config,
   logger: Logger,
   apps: FastifyInstance[],
+  inFlight: InFlightRequests,
   tasks: PeriodicTask[],
   keyStore: KeyStore,
   db: Database | undefined,
   stopBackgroundWork: () => Promise<void>,
 ) {
   logger.info({ timeoutSeconds: config.shutdownTimeoutSeconds }, 'shutting down: draining in-flight requests')
+  const deadline = Date.now() + config.shutdownTimeoutSeconds * 1000
   const drained = Promise.all(apps.map((app) => app.close()))
   let timer: NodeJS.Timeout | undefined
   const timedOut = new Promise<'timeout'>((resolve) => {
@@ -168,6 +172,10 @@ async function shutdown(
     await drained
   }
   clearTimeout(timer)
+  // Handlers of clients that hung up still run after the sockets are closed.
+  if (!(await inFlight.idle(Math.max(0, deadline - Date.now())))) {
+    logger.warn({ requests: inFlight.count }, 'shutdown timeout reached with handlers still running; closing the database under them')
+  }
   await Promise.all(tasks.map((task) => task.stop()))
   await stopBackgroundWork()
   keyStore.close()

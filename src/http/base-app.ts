@@ -25,6 +25,7 @@ export function createBaseApp(context: AppContext, listener: Listener): FastifyI
     },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
+  context.inFlight.track(app)
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
   })

@@ -12,6 +12,7 @@ import type { Database } from '../storage/database.js'
 import type { SecureTokenService } from '../sts/sts-service.js'
 import type { OwnVerificationKeys } from '../tokens/own-verification-keys.js'
 import type { SelfIssuedTokenVerifier } from '../tokens/self-issued-token-verifier.js'
+import type { InFlightRequests } from './in-flight-requests.js'
 
 /** A named check that readiness runs; it throws when the dependency is not usable. */
 export interface ReadinessCheck {
@@ -45,4 +46,6 @@ export interface AppContext {
   readinessChecks: ReadinessCheck[]
   /** Credential requests that holders send to issuers. */
   credentialRequests: CredentialRequestService
+  /** Requests whose handlers still run, which shutdown waits for before closing the database. */
+  inFlight: InFlightRequests
 }

@@ -88,3 +88,44 @@ t.test('shutdown timeout closes a request that hangs', async (t) => {
   await server.close()
   t.equal(await hanging, 'ECONNRESET')
 })
+
+t.test('shutdown waits for the handler of a client that hung up', async (t) => {
+  const db = await createTestDatabase(t, 'embedded')
+  let release!: () => void
+  let started!: () => void
+  const requestStarted = new Promise<void>((resolve) => (started = resolve))
+  let handlerQuery = 'not run'
+  const server = await startServer(config(10), {
+    db,
+    logger: createLogger('silent'),
+    extend: async ({ publicApp, context }) => {
+      publicApp.get('/test/slow-query', async () => {
+        started()
+        await new Promise<void>((resolve) => (release = resolve))
+        // The query a handler makes after its client left, as a presentation query does.
+        handlerQuery = await context.db.query('SELECT 1 AS one').then(
+          () => 'ran',
+          (error: Error) => error.message,
+        )
+        return { finished: true }
+      })
+    },
+  })
+
+  const client = request(`${server.publicUrl}/test/slow-query`, { agent: false })
+  client.on('error', () => {})
+  client.end()
+  await requestStarted
+  client.destroy()
+  await new Promise((resolve) => setTimeout(resolve, 50))
+
+  const closed = server.close()
+  let closedEarly = false
+  void closed.then(() => (closedEarly = true))
+  await new Promise((resolve) => setTimeout(resolve, 100))
+  t.notOk(closedEarly, 'close waits while the handler runs')
+
+  release()
+  await closed
+  t.equal(handlerQuery, 'ran', 'the handler reached the database')
+})
