@@ -64,6 +64,31 @@ export function registerErrorHandlers(app: FastifyInstance): void {
   })
 }
 
+/**
+ * Answers every error of an OAuth 2.0 endpoint with an OAuth error body, keeping the status. Codes
+ * without an OAuth error of their own (a wrong content type, a malformed form) become
+ * `invalid_request`, and failures of the service `server_error`.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
+ */
+export function registerOAuthErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const { status, code, body } = toErrorResponse(error)
+    if (status >= 500) request.log.error({ err: error, code }, 'request failed')
+    const oauthBody = 'error_description' in body ? body : toOAuthBody(status, code, body.message, request)
+    if (status < 500) request.log.info({ code, reason: oauthBody.error_description }, 'request rejected')
+    return reply.status(status).send(oauthBody)
+  })
+}
+
+function toOAuthBody(status: number, code: ErrorCode, message: string, request: FastifyRequest): OAuthErrorBody {
+  if (status >= 500) return { error: 'server_error', error_description: message }
+  if (code === 'ERR_REQUEST_MEDIA_TYPE') {
+    const contentType = JSON.stringify(request.headers['content-type'] ?? '')
+    return { error: 'invalid_request', error_description: `content-type ${contentType} is not supported; send application/x-www-form-urlencoded` }
+  }
+  return { error: 'invalid_request', error_description: message }
+}
+
 export async function notFoundHandler(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const body: ErrorBody = {
     error: 'ERR_ROUTE_NOT_FOUND',
@@ -88,18 +113,37 @@ function classify(error: unknown): { code: ErrorCode; message: string } {
   return { code: 'ERR_INTERNAL', message: '' }
 }
 
+/**
+ * Describes the first three problems of a failed validation. A union of literals fails with one
+ * `const` issue per literal and then `anyOf`, which become one message listing the allowed values.
+ */
 function describeValidation(issues: ValidationIssue[], context = 'body'): string {
-  return issues
-    .slice(0, 3)
-    .map((issue) => {
-      const path = [context, ...issue.instancePath.split('/').filter(Boolean)].join('.')
-      if (issue.keyword === 'required') return `missing required field "${path}.${String(issue.params.missingProperty)}"`
-      if (issue.keyword === 'additionalProperties') {
-        return `unknown field "${path}.${String(issue.params.additionalProperty)}"`
-      }
-      return `invalid field "${path}": ${issue.message ?? 'does not match the schema'}`
-    })
-    .join('; ')
+  const messages: string[] = []
+  const literals = new Map<string, unknown[]>()
+  for (const issue of issues) {
+    const path = [context, ...issue.instancePath.split('/').filter(Boolean)].join('.')
+    if (issue.keyword === 'const') {
+      literals.set(path, [...(literals.get(path) ?? []), issue.params.allowedValue])
+    } else if (issue.keyword === 'anyOf' && literals.has(path)) {
+      messages.push(`invalid field "${path}": ${allowedValues(literals.get(path)!)}`)
+      literals.delete(path)
+    } else if (issue.keyword === 'enum' && Array.isArray(issue.params.allowedValues)) {
+      messages.push(`invalid field "${path}": ${allowedValues(issue.params.allowedValues)}`)
+    } else if (issue.keyword === 'required') {
+      messages.push(`missing required field "${path}.${String(issue.params.missingProperty)}"`)
+    } else if (issue.keyword === 'additionalProperties') {
+      messages.push(`unknown field "${path}.${String(issue.params.additionalProperty)}"`)
+    } else {
+      messages.push(`invalid field "${path}": ${issue.message ?? 'does not match the schema'}`)
+    }
+  }
+  for (const [path, values] of literals) messages.push(`invalid field "${path}": ${allowedValues(values)}`)
+  return messages.slice(0, 3).join('; ')
+}
+
+function allowedValues(values: readonly unknown[]): string {
+  const listed = values.map((value) => JSON.stringify(value))
+  return listed.length === 1 ? `must be ${listed[0]}` : `must be one of ${listed.join(', ')}`
 }
 
 function genericMessage(code: ErrorCode): string {

@@ -61,7 +61,7 @@ t.test('error mapping', async (t) => {
       [{ did: 'did:web:a', displayName: 'A' }, 'missing required field "body.roles"'],
       [{ did: 'did:web:a', displayName: 'A', roles: ['holder'], color: 'red' }, 'unknown field "body.color"'],
       [{ did: 'did:key:z6Mk', displayName: 'A', roles: ['holder'] }, 'invalid field "body.did": must match pattern'],
-      [{ did: 'did:web:a', displayName: 'A', roles: ['admin'] }, 'invalid field "body.roles.0"'],
+      [{ did: 'did:web:a', displayName: 'A', roles: ['admin'] }, 'invalid field "body.roles.0": must be one of "holder", "issuer"'],
       [{ id: 'Upper Case', did: 'did:web:a', displayName: 'A', roles: ['holder'] }, 'invalid field "body.id": must match pattern'],
     ]
     for (const [body, expected] of cases) {

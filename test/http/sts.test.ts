@@ -130,6 +130,15 @@ for (const kind of databaseKinds) {
     t.test('refuses a JSON body with 415', async (t) => {
       const response = await app.inject({ method: 'POST', url: '/sts/token', payload: base })
       t.equal(response.statusCode, 415)
+      t.equal(response.json().error, 'invalid_request', 'an OAuth error body')
+      t.match(response.json().error_description, /content-type/i)
+    })
+
+    t.test('refuses a form over the body limit with an OAuth body', async (t) => {
+      const response = await tokenRequest({ ...base, token: 'x'.repeat(2_000_000) })
+      t.equal(response.statusCode, 413)
+      t.same(Object.keys(response.json()).sort(), ['error', 'error_description'])
+      t.equal(response.json().error, 'invalid_request')
     })
 
     t.test('rotated secret takes effect at once', async (t) => {

@@ -4,6 +4,7 @@ import { Type } from 'typebox'
 import type { Counter } from 'prom-client'
 import { AppError } from '../../errors/app-error.js'
 import { countRefusal } from '../count-refusal.js'
+import { registerOAuthErrorHandler } from '../error-handler.js'
 import type { SecureTokenService } from '../../sts/sts-service.js'
 
 const maxFieldLength = 16 * 1024
@@ -29,6 +30,7 @@ export const stsRoutes: FastifyPluginAsyncTypebox<{ sts: SecureTokenService; sts
   { sts, stsTokens },
 ) => {
   // The token endpoint takes forms only, as OAuth 2.0 defines it; other bodies are 415.
+  registerOAuthErrorHandler(app)
   app.removeAllContentTypeParsers()
   await app.register(formBody)
 
