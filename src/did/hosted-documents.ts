@@ -16,8 +16,9 @@ import { buildDidDocument, type DidDocument } from './document.js'
 export async function loadHostedDocument(db: Database, publicBaseUrl: string, didPath: string): Promise<DidDocument> {
   const participants = await listActiveParticipantsByDidPath(db, didPath)
   if (participants.length === 0) {
-    const name = didPath === '' ? 'the host DID' : `the DID path "${didPath}"`
-    throw new NotFoundError('ERR_HOSTED_DID_NOT_FOUND', `no DID document for ${name}`)
+    // didPath is in DID form (":companyx"); the message names the URL path that was requested.
+    const urlPath = didPath === '' ? '/.well-known/did.json' : `${didPath.replaceAll(':', '/')}/did.json`
+    throw new NotFoundError('ERR_HOSTED_DID_NOT_FOUND', `no active participant has a DID document at ${urlPath}`)
   }
   if (participants.length > 1) {
     const dids = participants.map((participant) => participant.did).join(', ')

@@ -66,10 +66,10 @@ for (const kind of databaseKinds) {
 
     const unknown = await fetchDocument(publicApp, '/nobody/did.json')
     t.equal(unknown.statusCode, 404)
-    t.same(unknown.json(), { error: 'ERR_HOSTED_DID_NOT_FOUND', message: 'no DID document for the DID path ":nobody"' })
+    t.same(unknown.json(), { error: 'ERR_HOSTED_DID_NOT_FOUND', message: 'no active participant has a DID document at /nobody/did.json' })
 
     const noHost = await fetchDocument(publicApp, '/.well-known/did.json')
-    t.same(noHost.json(), { error: 'ERR_HOSTED_DID_NOT_FOUND', message: 'no DID document for the host DID' })
+    t.same(noHost.json(), { error: 'ERR_HOSTED_DID_NOT_FOUND', message: 'no active participant has a DID document at /.well-known/did.json' })
 
     const other = await fetchDocument(publicApp, '/acme/other.json')
     t.equal(other.statusCode, 404)
