@@ -51,7 +51,7 @@ export const serviceVariables = {
     parse: parse.integer(1, 200),
     default: 10,
     unit: 'connections',
-    description: 'Maximum connections in the PostgreSQL pool.',
+    description: 'Maximum connections in the PostgreSQL pool. Each replica opens one more, outside the pool, to listen for credential and policy changes.',
   }),
   DATA_DIR: variable({
     parse: parse.nonEmpty,
