@@ -4,9 +4,9 @@ import { jwsSignatureVerifies, type JwsPublicKey } from '../keys/jws-public-key.
 import { purposeOf } from '../did/verification-method.js'
 import type { Queryable } from '../storage/database.js'
 import { audienceContains, decodeJwtParts, requireStringClaim } from './decode-jwt.js'
-import { recordTokenUse } from './jti-store.js'
 import { checkTimeClaims } from './time-claims.js'
 import { TokenError } from './token-error.js'
+import { TokenUseBatcher } from './token-use-batcher.js'
 
 export interface SelfIssuedTokenVerifierOptions {
   resolver: KeyResolver
@@ -41,9 +41,11 @@ export interface VerifiedSelfIssuedToken {
  */
 export class SelfIssuedTokenVerifier {
   readonly #options: SelfIssuedTokenVerifierOptions
+  readonly #tokenUses: TokenUseBatcher
 
   constructor(options: SelfIssuedTokenVerifierOptions) {
     this.#options = options
+    this.#tokenUses = new TokenUseBatcher(options.db)
   }
 
   async verify(token: string, receiver: TokenReceiver): Promise<VerifiedSelfIssuedToken> {
@@ -67,7 +69,7 @@ export class SelfIssuedTokenVerifier {
     verifySignature(token, key, tokenName)
     checkDocumentIsSubject(document.id, subject, tokenName)
 
-    const firstUse = await recordTokenUse(this.#options.db, {
+    const firstUse = await this.#tokenUses.record({
       participantId: receiver.participantId,
       jti,
       issuer,

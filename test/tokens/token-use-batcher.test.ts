@@ -1,0 +1,86 @@
+import t from 'tap'
+import type { Queryable } from '../../src/storage/database.js'
+import { migrate } from '../../src/storage/migrate.js'
+import { insertParticipant } from '../../src/storage/participant-repository.js'
+import { TokenUseBatcher } from '../../src/tokens/token-use-batcher.js'
+import { createTestDatabase, databaseKinds } from '../helpers/databases.js'
+
+const expiresAt = new Date(Date.now() + 300_000)
+const use = (participantId: string, jti: string) => ({ participantId, jti, issuer: 'did:web:verifier.example', expiresAt })
+
+/** Counts the statements that reach the database. */
+function counting(db: Queryable): Queryable & { statements: number } {
+  const counter = {
+    statements: 0,
+    query: ((sql, params) => {
+      counter.statements += 1
+      return db.query(sql, params)
+    }) as Queryable['query'],
+    exec: (sql: string) => db.exec(sql),
+  }
+  return counter
+}
+
+for (const kind of databaseKinds) {
+  t.test(`${kind}: token use batcher`, async (t) => {
+    const db = await createTestDatabase(t, kind)
+    await migrate(db)
+    await insertParticipant(db, { id: 'holder', did: 'did:web:holder.example', displayName: 'H', roles: ['holder'] })
+    await insertParticipant(db, { id: 'other', did: 'did:web:other.example', displayName: 'O', roles: ['holder'] })
+
+    t.test('first use accepted, replay refused', async (t) => {
+      const batcher = new TokenUseBatcher(db)
+      t.equal(await batcher.record(use('holder', 'a')), true)
+      t.equal(await batcher.record(use('holder', 'a')), false)
+      t.equal(await batcher.record(use('other', 'a')), true, 'another participant has its own ids')
+    })
+
+    t.test('concurrent uses share one statement', async (t) => {
+      const counted = counting(db)
+      const batcher = new TokenUseBatcher(counted)
+      const results = await Promise.all(Array.from({ length: 50 }, (_, i) => batcher.record(use('holder', `b-${i}`))))
+      t.same(results, Array(50).fill(true))
+      t.equal(counted.statements, 1)
+      const rows = await db.query(`SELECT count(*)::int AS n FROM token_ids WHERE jti LIKE 'b-%'`)
+      t.same(rows.rows, [{ n: 50 }])
+    })
+
+    t.test('one id twice in a batch is accepted once', async (t) => {
+      const batcher = new TokenUseBatcher(db)
+      const results = await Promise.all([batcher.record(use('holder', 'c')), batcher.record(use('holder', 'c'))])
+      t.same(results, [true, false])
+    })
+
+    t.test('large bursts are split into several statements', async (t) => {
+      const counted = counting(db)
+      const batcher = new TokenUseBatcher(counted)
+      const results = await Promise.all(Array.from({ length: 450 }, (_, i) => batcher.record(use('holder', `d-${i}`))))
+      t.equal(results.filter(Boolean).length, 450)
+      t.equal(counted.statements, 3)
+    })
+
+    t.test('another replica refuses an id recorded here', async (t) => {
+      const replicaA = new TokenUseBatcher(db)
+      const replicaB = new TokenUseBatcher(db)
+      t.equal(await replicaA.record(use('holder', 'e')), true)
+      t.equal(await replicaB.record(use('holder', 'e')), false)
+    })
+
+    t.test('an unknown participant does not fail the others', async (t) => {
+      const batcher = new TokenUseBatcher(db)
+      const results = await Promise.all([batcher.record(use('gone', 'f')), batcher.record(use('holder', 'f'))])
+      t.same(results, [false, true])
+    })
+  })
+}
+
+t.test('a failed statement rejects every use of its batch', async (t) => {
+  // A database without the token_ids table makes the statement fail.
+  const unmigrated = await createTestDatabase(t, 'embedded')
+  const batcher = new TokenUseBatcher(unmigrated)
+  const results = await Promise.allSettled([batcher.record(use('holder', 'g')), batcher.record(use('holder', 'h'))])
+  t.same(
+    results.map((result) => result.status),
+    ['rejected', 'rejected'],
+  )
+})
