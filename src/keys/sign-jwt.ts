@@ -1,11 +1,9 @@
-import { base64url, type JWSHeaderParameters, type JWTPayload } from 'jose'
+import type { JWSHeaderParameters, JWTPayload } from 'jose'
 import type { KeyManager } from './key-manager.js'
 import type { KeyUsage } from './key.js'
 
 /** Header members the caller may set; `alg` and `kid` always come from the key. */
 export type JwtHeader = Omit<JWSHeaderParameters, 'alg' | 'kid' | 'b64' | 'crit'>
-
-const encoder = new TextEncoder()
 
 /**
  * Signs a compact JWS (RFC 7515) with the participant's default key for `usage`. The header
@@ -22,10 +20,10 @@ export async function signJwt(
   const key = await keyManager.defaultKeyForDid(participantDid, usage)
   const protectedHeader = { ...header, alg: key.algorithm, kid: `${participantDid}#${key.fragment}` }
   const signingInput = `${encode(protectedHeader)}.${encode(payload)}`
-  const signature = await keyManager.sign(key, encoder.encode(signingInput))
-  return `${signingInput}.${base64url.encode(signature)}`
+  const signature = await keyManager.sign(key, Buffer.from(signingInput, 'latin1'))
+  return `${signingInput}.${Buffer.from(signature).toString('base64url')}`
 }
 
 function encode(value: object): string {
-  return base64url.encode(JSON.stringify(value))
+  return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url')
 }
