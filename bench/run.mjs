@@ -184,7 +184,7 @@ function load(options) {
 
 /**
  * Sends requests at a steady `ratePerSecond` for the benchmark's duration, each on time whether or
- * not earlier ones were answered, and measures each latency from the moment it was due. This is
+ * not earlier ones got a response, and measures each latency from the moment it was due. This is
  * the latency a connector sees at that load. autocannon's rate option sends each connection's
  * quota as a burst at the start of every second, which measures queueing behind the burst instead.
  */
@@ -235,7 +235,7 @@ function summary(result) {
   }
 }
 
-/** The STS with the plain token a provider asks for, then with a new access token inside. */
+/** Measures the STS with the plain token a provider requests, then with a new access token inside. */
 async function measureSts(clientId, clientSecret) {
   const stsBody = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, audience: verifierDid }).toString()
   const stsRequest = { url: `http://127.0.0.1:${internalPort}/sts/token`, method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: stsBody }
@@ -247,7 +247,7 @@ async function measureSts(clientId, clientSecret) {
   return { sts, stsScoped }
 }
 
-/** Presentation queries, each with a fresh verifier SI token that carries the holder's access token. */
+/** Measures presentation queries, each with a fresh verifier SI token that carries the holder's access token. */
 async function measurePresentations(clientId, clientSecret, verifier, servicePid) {
   const holderSi = await stsToken(clientId, clientSecret, { audience: verifierDid, bearer_access_scope: scopes.join(' ') })
   const accessToken = JSON.parse(Buffer.from(holderSi.split('.')[1], 'base64url')).token
@@ -260,6 +260,7 @@ async function measurePresentations(clientId, clientSecret, verifier, servicePid
     const signature = sign('sha256', Buffer.from(`${header}.${claims}`), { key: verifier.privateKey, dsaEncoding: 'ieee-p1363' })
     tokens.push(`${header}.${claims}.${signature.toString('base64url')}`)
   }
+
   let next = 0
   const queryBody = JSON.stringify({ '@context': ['https://w3id.org/dspace-dcp/v1.0/dcp.jsonld'], type: 'PresentationQueryMessage', scope: scopes })
   const queryRequest = {

@@ -65,7 +65,7 @@ export function registerErrorHandlers(app: FastifyInstance): void {
 }
 
 /**
- * Answers every error of an OAuth 2.0 endpoint with an OAuth error body, keeping the status. Codes
+ * Responds to every error of an OAuth 2.0 endpoint with an OAuth error body, keeping the status. Codes
  * without an OAuth error of their own (a wrong content type, a malformed form) become
  * `invalid_request`, and failures of the service `server_error`.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
