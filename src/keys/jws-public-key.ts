@@ -76,7 +76,7 @@ export function jwsSignatureVerifies(token: string, publicKey: JwsPublicKey): bo
   if (!compactJws.test(token)) return false
   const firstDot = token.indexOf('.')
   const secondDot = token.indexOf('.', firstDot + 1)
-  const header = parseHeader(token.slice(0, firstDot))
+  const header = decodeJsonObjectPart(token.slice(0, firstDot))
   // No extension is understood here, so a header that marks one critical must be refused (RFC 7515, 4.1.11).
   if (header === undefined || header.alg !== publicKey.alg || header.crit !== undefined || header.b64 !== undefined) return false
 
@@ -94,10 +94,11 @@ export function jwsSignatureVerifies(token: string, publicKey: JwsPublicKey): bo
   return verify(parameters.digest, signingInput, publicKey.key, signature)
 }
 
-function parseHeader(encoded: string): Record<string, unknown> | undefined {
+/** Decodes one base64url part of a JWS as a JSON object; undefined when it is anything else. */
+export function decodeJsonObjectPart(part: string): Record<string, unknown> | undefined {
   try {
-    const header: unknown = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'))
-    return typeof header === 'object' && header !== null && !Array.isArray(header) ? (header as Record<string, unknown>) : undefined
+    const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'))
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
   } catch {
     return undefined
   }

@@ -1,4 +1,5 @@
 import type { JWTPayload, ProtectedHeaderParameters } from 'jose'
+import { decodeJsonObjectPart } from '../keys/jws-public-key.js'
 import { TokenError } from './token-error.js'
 
 /** Asymmetric JWS algorithms; `none` and HMAC never authenticate a foreign signer. */
@@ -14,8 +15,8 @@ export interface DecodedJwt {
  * "the access token".
  */
 export function decodeJwtParts(token: string, tokenName: string): DecodedJwt {
-  const header = compactJws.test(token) ? decodeJsonObject(token.slice(0, token.indexOf('.'))) : undefined
-  const payload = header === undefined ? undefined : decodeJsonObject(token.slice(token.indexOf('.') + 1, token.lastIndexOf('.')))
+  const header = compactJws.test(token) ? decodeJsonObjectPart(token.slice(0, token.indexOf('.'))) : undefined
+  const payload = header === undefined ? undefined : decodeJsonObjectPart(token.slice(token.indexOf('.') + 1, token.lastIndexOf('.')))
   if (header === undefined || payload === undefined) {
     throw new TokenError('ERR_TOKEN_MALFORMED', `${tokenName} is not a compact JWS with JSON header and claims`)
   }
@@ -31,15 +32,6 @@ export function decodeJwtParts(token: string, tokenName: string): DecodedJwt {
 
 /** Three base64url parts; Node's decoder skips other characters instead of failing. */
 const compactJws = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/
-
-function decodeJsonObject(part: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'))
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
-  } catch {
-    return undefined
-  }
-}
 
 export function audienceContains(aud: JWTPayload['aud'], expected: string): boolean {
   return Array.isArray(aud) ? aud.includes(expected) : aud === expected
