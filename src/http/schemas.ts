@@ -1,5 +1,6 @@
 import { Type } from 'typebox'
 import { errorCodes } from '../errors/codes.js'
+import { participantIdPattern } from '../participants/participant.js'
 
 /** Response schema shared by every error status. */
 export const ErrorResponse = Type.Object(
@@ -14,3 +15,9 @@ export const errorResponses = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((status) => [status, ErrorResponse]))
 
 export const PageLimit = Type.Integer({ minimum: 1, maximum: 500, default: 100, description: 'Page size.' })
+
+/** The `participantId` path segment of participant-scoped routes. */
+export const ParticipantIdParam = Type.String({ pattern: participantIdPattern })
+
+/** Path parameters of a route under `/v1/participants/{participantId}`. */
+export const ParticipantParams = Type.Object({ participantId: ParticipantIdParam })

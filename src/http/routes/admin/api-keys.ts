@@ -2,13 +2,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { ConflictError } from '../../../errors/app-error.js'
 import { generateApiKey } from '../../../participants/api-key-secret.js'
-import { participantIdPattern } from '../../../participants/participant.js'
 import { insertApiKey, listApiKeys, revokeApiKey, type ApiKey } from '../../../storage/api-key-repository.js'
 import { getParticipant } from '../../../storage/participant-repository.js'
 import type { AppContext } from '../../context.js'
 import { audited } from '../../plugins/audit.js'
 import { authorizeParticipant } from '../../plugins/authentication.js'
-import { errorResponses } from '../../schemas.js'
+import { errorResponses, ParticipantIdParam, ParticipantParams } from '../../schemas.js'
 
 const ApiKeySchema = Type.Object(
   {
@@ -25,9 +24,8 @@ const CreatedApiKey = Type.Object({
   token: Type.String({ description: 'The bearer token. It is shown only in this response.' }),
 })
 
-const ParticipantParams = Type.Object({ participantId: Type.String({ pattern: participantIdPattern }) })
 const KeyParams = Type.Object({
-  participantId: Type.String({ pattern: participantIdPattern }),
+  participantId: ParticipantIdParam,
   keyId: Type.String({ pattern: '^[a-z2-7]{16}$' }),
 })
 

@@ -1,10 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { participantIdPattern } from '../../../participants/participant.js'
 import { listAuditEvents } from '../../../storage/audit-repository.js'
 import type { AppContext } from '../../context.js'
 import { authorizeParticipant } from '../../plugins/authentication.js'
-import { PageLimit, errorResponses } from '../../schemas.js'
+import { errorResponses, PageLimit, ParticipantIdParam } from '../../schemas.js'
 
 const AuditEventSchema = Type.Object({
   id: Type.Integer(),
@@ -21,7 +20,7 @@ const AuditEventSchema = Type.Object({
 
 const AuditQuery = Type.Object(
   {
-    participantId: Type.Optional(Type.String({ pattern: participantIdPattern })),
+    participantId: Type.Optional(ParticipantIdParam),
     action: Type.Optional(Type.String({ maxLength: 100 })),
     actor: Type.Optional(Type.String({ maxLength: 100 })),
     outcome: Type.Optional(Type.Union([Type.Literal('success'), Type.Literal('failure')])),

@@ -1,11 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { participantIdPattern } from '../../../participants/participant.js'
 import { listCredentialOffers } from '../../../storage/credential-offer-repository.js'
 import { getParticipant } from '../../../storage/participant-repository.js'
 import type { AppContext } from '../../context.js'
 import { authorizeParticipant } from '../../plugins/authentication.js'
-import { PageLimit, errorResponses } from '../../schemas.js'
+import { errorResponses, PageLimit, ParticipantParams } from '../../schemas.js'
 
 const OfferSchema = Type.Object({
   id: Type.String(),
@@ -18,7 +17,6 @@ const OfferSchema = Type.Object({
   receivedAt: Type.String({ format: 'date-time' }),
 })
 
-const ParticipantParams = Type.Object({ participantId: Type.String({ pattern: participantIdPattern }) })
 const ListQuery = Type.Object({
   issuerDid: Type.Optional(Type.String({ maxLength: 2048 })),
   after: Type.Optional(Type.String({ format: 'uuid', description: 'Value of `next` from the previous page.' })),

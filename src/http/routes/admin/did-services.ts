@@ -2,13 +2,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { builtInServiceIds } from '../../../did/document.js'
 import { ConflictError } from '../../../errors/app-error.js'
-import { participantIdPattern } from '../../../participants/participant.js'
 import { deleteDidService, insertDidService, listDidServices, type StoredDidService } from '../../../storage/did-service-repository.js'
 import { getParticipant } from '../../../storage/participant-repository.js'
 import type { AppContext } from '../../context.js'
 import { audited } from '../../plugins/audit.js'
 import { authorizeParticipant } from '../../plugins/authentication.js'
-import { errorResponses } from '../../schemas.js'
+import { errorResponses, ParticipantIdParam, ParticipantParams } from '../../schemas.js'
 
 const serviceIdPattern = '^[A-Za-z0-9._-]{1,64}$'
 
@@ -28,9 +27,8 @@ const CreateServiceBody = Type.Object(
   { additionalProperties: false },
 )
 
-const ParticipantParams = Type.Object({ participantId: Type.String({ pattern: participantIdPattern }) })
 const ServiceParams = Type.Object({
-  participantId: Type.String({ pattern: participantIdPattern }),
+  participantId: ParticipantIdParam,
   serviceId: Type.String({ pattern: serviceIdPattern }),
 })
 

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { AppError } from '../../../errors/app-error.js'
-import { participantIdPattern } from '../../../participants/participant.js'
 import {
   findCredentialRequestById,
   listCredentialRequests,
@@ -11,7 +10,7 @@ import { getParticipant } from '../../../storage/participant-repository.js'
 import type { AppContext } from '../../context.js'
 import { audited } from '../../plugins/audit.js'
 import { authorizeParticipant } from '../../plugins/authentication.js'
-import { errorResponses, PageLimit } from '../../schemas.js'
+import { errorResponses, PageLimit, ParticipantIdParam, ParticipantParams } from '../../schemas.js'
 
 const Timestamp = Type.String({ format: 'date-time' })
 const NullableString = Type.Union([Type.String(), Type.Null()])
@@ -57,9 +56,8 @@ const CreateBody = Type.Object(
   { additionalProperties: false },
 )
 
-const ParticipantParams = Type.Object({ participantId: Type.String({ pattern: participantIdPattern }) })
 const RequestParams = Type.Object({
-  participantId: Type.String({ pattern: participantIdPattern }),
+  participantId: ParticipantIdParam,
   requestId: Type.String({ format: 'uuid' }),
 })
 const ListQuery = Type.Object({

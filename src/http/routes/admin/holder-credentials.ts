@@ -3,7 +3,6 @@ import { Type } from 'typebox'
 import type { ParsedCredential } from '../../../credentials/parsed-credential.js'
 import { NotFoundError } from '../../../errors/app-error.js'
 import { verifyImportedCredential } from '../../../holder/import-credential.js'
-import { participantIdPattern } from '../../../participants/participant.js'
 import {
   deleteCredential,
   findCredential,
@@ -15,7 +14,7 @@ import { getParticipant } from '../../../storage/participant-repository.js'
 import type { AppContext } from '../../context.js'
 import { audited } from '../../plugins/audit.js'
 import { authorizeParticipant } from '../../plugins/authentication.js'
-import { PageLimit, errorResponses } from '../../schemas.js'
+import { errorResponses, PageLimit, ParticipantIdParam, ParticipantParams } from '../../schemas.js'
 
 const CredentialSummary = Type.Object({
   id: Type.String({ description: 'Id of the stored credential in this service.' }),
@@ -41,9 +40,8 @@ const CredentialDetail = Type.Intersect([
   }),
 ])
 
-const ParticipantParams = Type.Object({ participantId: Type.String({ pattern: participantIdPattern }) })
 const CredentialParams = Type.Object({
-  participantId: Type.String({ pattern: participantIdPattern }),
+  participantId: ParticipantIdParam,
   credentialId: Type.String({ format: 'uuid' }),
 })
 const ListQuery = Type.Object({

@@ -1,13 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { changeCredentialStatus, type StatusAction } from '../../../issuer/credential-status-change.js'
-import { didWebPattern, participantIdPattern } from '../../../participants/participant.js'
+import { didWebPattern } from '../../../participants/participant.js'
 import { listIssuedCredentials, type IssuedCredential } from '../../../storage/issued-credential-repository.js'
 import { getParticipant } from '../../../storage/participant-repository.js'
 import type { AppContext } from '../../context.js'
 import { audited } from '../../plugins/audit.js'
 import { authorizeParticipant } from '../../plugins/authentication.js'
-import { errorResponses, PageLimit } from '../../schemas.js'
+import { errorResponses, PageLimit, ParticipantIdParam, ParticipantParams } from '../../schemas.js'
 
 const Position = Type.Object({ listId: Type.String(), index: Type.Integer() })
 const IssuedSchema = Type.Object({
@@ -24,9 +24,8 @@ const IssuedSchema = Type.Object({
   expiresAt: Type.String({ format: 'date-time' }),
 })
 
-const ParticipantParams = Type.Object({ participantId: Type.String({ pattern: participantIdPattern }) })
 const CredentialParams = Type.Object({
-  participantId: Type.String({ pattern: participantIdPattern }),
+  participantId: ParticipantIdParam,
   credentialId: Type.String({ format: 'uuid' }),
 })
 

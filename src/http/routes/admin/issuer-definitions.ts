@@ -9,7 +9,6 @@ import {
   type CredentialDefinition,
   type NewCredentialDefinition,
 } from '../../../issuer/credential-definition.js'
-import { participantIdPattern } from '../../../participants/participant.js'
 import {
   deleteCredentialDefinition,
   getCredentialDefinition,
@@ -20,7 +19,7 @@ import { getParticipant } from '../../../storage/participant-repository.js'
 import type { AppContext } from '../../context.js'
 import { audited } from '../../plugins/audit.js'
 import { authorizeParticipant } from '../../plugins/authentication.js'
-import { errorResponses } from '../../schemas.js'
+import { errorResponses, ParticipantIdParam, ParticipantParams } from '../../schemas.js'
 
 const definitionIdPattern = '^[A-Za-z0-9._:-]{1,128}$'
 
@@ -65,9 +64,8 @@ const DefinitionSchema = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
 })
 
-const ParticipantParams = Type.Object({ participantId: Type.String({ pattern: participantIdPattern }) })
 const DefinitionParams = Type.Object({
-  participantId: Type.String({ pattern: participantIdPattern }),
+  participantId: ParticipantIdParam,
   definitionId: Type.String({ pattern: definitionIdPattern }),
 })
 

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { IssuerHolder } from '../../../issuer/holder.js'
-import { didWebPattern, participantIdPattern } from '../../../participants/participant.js'
+import { didWebPattern } from '../../../participants/participant.js'
 import {
   deleteIssuerHolder,
   getIssuerHolder,
@@ -13,7 +13,7 @@ import { getParticipant } from '../../../storage/participant-repository.js'
 import type { AppContext } from '../../context.js'
 import { audited } from '../../plugins/audit.js'
 import { authorizeParticipant } from '../../plugins/authentication.js'
-import { errorResponses } from '../../schemas.js'
+import { errorResponses, ParticipantIdParam, ParticipantParams } from '../../schemas.js'
 
 const HolderBody = Type.Object(
   {
@@ -36,9 +36,8 @@ const HolderSchema = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
 })
 
-const ParticipantParams = Type.Object({ participantId: Type.String({ pattern: participantIdPattern }) })
 const HolderParams = Type.Object({
-  participantId: Type.String({ pattern: participantIdPattern }),
+  participantId: ParticipantIdParam,
   holderId: Type.String({ format: 'uuid' }),
 })
 

@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { ConflictError, NotFoundError } from '../../../errors/app-error.js'
 import type { CredentialRequest } from '../../../issuer/credential-request.js'
-import { participantIdPattern } from '../../../participants/participant.js'
 import { listDeliveries, retryDeadDelivery, type Delivery } from '../../../storage/delivery-repository.js'
 import { findIssuerHolderByDid } from '../../../storage/issuer-holder-repository.js'
 import {
@@ -14,7 +13,7 @@ import { getParticipant } from '../../../storage/participant-repository.js'
 import type { AppContext } from '../../context.js'
 import { audited } from '../../plugins/audit.js'
 import { authorizeParticipant } from '../../plugins/authentication.js'
-import { errorResponses, PageLimit } from '../../schemas.js'
+import { errorResponses, PageLimit, ParticipantIdParam, ParticipantParams } from '../../schemas.js'
 
 const RequestSchema = Type.Object({
   issuerPid: Type.String(),
@@ -38,13 +37,12 @@ const DeliverySchema = Type.Object({
   deliveredAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
 })
 
-const ParticipantParams = Type.Object({ participantId: Type.String({ pattern: participantIdPattern }) })
 const RequestParams = Type.Object({
-  participantId: Type.String({ pattern: participantIdPattern }),
+  participantId: ParticipantIdParam,
   issuerPid: Type.String({ format: 'uuid' }),
 })
 const DeliveryParams = Type.Object({
-  participantId: Type.String({ pattern: participantIdPattern }),
+  participantId: ParticipantIdParam,
   deliveryId: Type.String({ pattern: '^[0-9]{1,18}$' }),
 })
 const RequestQuery = Type.Object({

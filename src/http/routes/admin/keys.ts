@@ -4,12 +4,11 @@ import { Type, type Static } from 'typebox'
 import { keyIdPattern } from '../../../keys/key-ids.js'
 import type { TransactionRunner } from '../../../keys/key-manager.js'
 import { keyUsages, type ParticipantKey } from '../../../keys/key.js'
-import { participantIdPattern } from '../../../participants/participant.js'
 import type { AuditSpec } from '../../../storage/audited-transaction.js'
 import type { AppContext } from '../../context.js'
 import { audited } from '../../plugins/audit.js'
 import { authorizeParticipant } from '../../plugins/authentication.js'
-import { errorResponses } from '../../schemas.js'
+import { errorResponses, ParticipantIdParam, ParticipantParams } from '../../schemas.js'
 
 const KeyUsage = Type.Union([Type.Literal('sign_token'), Type.Literal('sign_presentation'), Type.Literal('sign_credentials')])
 const KeyAlgorithm = Type.Union([Type.Literal('ES256'), Type.Literal('EdDSA')])
@@ -47,9 +46,8 @@ const CreateKeyBody = Type.Object(
   { additionalProperties: false },
 )
 
-const ParticipantParams = Type.Object({ participantId: Type.String({ pattern: participantIdPattern }) })
 const KeyParams = Type.Object({
-  participantId: Type.String({ pattern: participantIdPattern }),
+  participantId: ParticipantIdParam,
   keyId: Type.String({ pattern: keyIdPattern }),
 })
 

@@ -1,13 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { digest } from '../../../participants/api-key-secret.js'
-import { participantIdPattern } from '../../../participants/participant.js'
 import { getStsClient, replaceStsClientSecret, type StsClient } from '../../../storage/sts-client-repository.js'
 import { generateClientSecret } from '../../../sts/client-secret.js'
 import type { AppContext } from '../../context.js'
 import { audited } from '../../plugins/audit.js'
 import { authorizeParticipant } from '../../plugins/authentication.js'
-import { errorResponses } from '../../schemas.js'
+import { errorResponses, ParticipantParams } from '../../schemas.js'
 
 const StsClientSchema = Type.Object({
   participantId: Type.String(),
@@ -21,7 +20,6 @@ const StsClientWithSecret = Type.Object({
   clientSecret: Type.String({ description: 'The new secret. It is shown only in this response.' }),
 })
 
-const Params = Type.Object({ participantId: Type.String({ pattern: participantIdPattern }) })
 
 export const stsClientRoutes: FastifyPluginAsyncTypebox<{ context: AppContext }> = async (app, { context }) => {
   const { db } = context
@@ -33,7 +31,7 @@ export const stsClientRoutes: FastifyPluginAsyncTypebox<{ context: AppContext }>
       schema: {
         tags,
         summary: "Read a participant's STS client id",
-        params: Params,
+        params: ParticipantParams,
         response: { 200: StsClientSchema, ...errorResponses(401, 403, 404) },
       },
     },
@@ -49,7 +47,7 @@ export const stsClientRoutes: FastifyPluginAsyncTypebox<{ context: AppContext }>
       schema: {
         tags,
         summary: 'Generate a new STS client secret; the old one stops working at once',
-        params: Params,
+        params: ParticipantParams,
         response: { 200: StsClientWithSecret, ...errorResponses(401, 403, 404) },
       },
     },
@@ -75,7 +73,7 @@ export const stsClientRoutes: FastifyPluginAsyncTypebox<{ context: AppContext }>
       schema: {
         tags,
         summary: 'Set the STS client secret to a given value, such as one kept in a vault',
-        params: Params,
+        params: ParticipantParams,
         body: Type.Object(
           { clientSecret: Type.String({ minLength: 32, maxLength: 512 }) },
           { additionalProperties: false },

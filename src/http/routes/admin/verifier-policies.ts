@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { NotFoundError } from '../../../errors/app-error.js'
-import { participantIdPattern } from '../../../participants/participant.js'
 import { getParticipant } from '../../../storage/participant-repository.js'
 import {
   deleteVerifierRules,
@@ -12,7 +11,7 @@ import {
 import type { AppContext } from '../../context.js'
 import { audited } from '../../plugins/audit.js'
 import { authorizeParticipant } from '../../plugins/authentication.js'
-import { errorResponses } from '../../schemas.js'
+import { errorResponses, ParticipantIdParam, ParticipantParams } from '../../schemas.js'
 
 const TypeList = Type.Array(Type.String({ minLength: 1, maxLength: 256 }), { maxItems: 100, default: [] })
 
@@ -30,9 +29,8 @@ const PolicyBody = Type.Object(
   { additionalProperties: false },
 )
 
-const ParticipantParams = Type.Object({ participantId: Type.String({ pattern: participantIdPattern }) })
 const VerifierParams = Type.Object({
-  participantId: Type.String({ pattern: participantIdPattern }),
+  participantId: ParticipantIdParam,
   verifierDid: Type.String({ pattern: '^did:[a-z0-9]+:\\S+$', maxLength: 2048, description: 'Verifier DID, URL-encoded as one path segment.' }),
 })
 
