@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { AppContext } from './context.js'
+import { lazyChildLogger } from '../observability/lazy-child-logger.js'
 import { registerErrorHandlers } from './error-handler.js'
 
 export type Listener = 'public' | 'internal'
@@ -13,6 +14,7 @@ export type Listener = 'public' | 'internal'
 export function createBaseApp(context: AppContext, listener: Listener): FastifyInstance {
   const app = Fastify({
     loggerInstance: context.logger.child({ listener }) as FastifyBaseLogger,
+    childLoggerFactory: lazyChildLogger,
     bodyLimit: context.config.bodyLimitBytes,
     trustProxy: context.config.trustProxy,
     // A caller-supplied id is kept only on the internal listener, where the caller is trusted.
