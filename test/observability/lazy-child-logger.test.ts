@@ -4,7 +4,7 @@ import t from 'tap'
 import { createLogger } from '../../src/observability/logger.js'
 import { lazyChildLogger } from '../../src/observability/lazy-child-logger.js'
 
-/** A pino logger at `level` that keeps its records as parsed JSON. */
+/** Creates a pino logger at `level` that keeps its records as parsed JSON. */
 function capturingLogger(level: string) {
   const records: Array<Record<string, unknown>> = []
   const sink = new Writable({
