@@ -12,6 +12,8 @@ type LogMethod = (...args: unknown[]) => void
  */
 export function lazyChildLogger(logger: FastifyBaseLogger, bindings: Bindings, options: ChildLoggerOptions): FastifyBaseLogger {
   const parent = logger as Logger
+  // A route's own logLevel arrives in the options; the parent's level would decide wrongly then.
+  if (options.level !== undefined) return parent.child(bindings, options) as FastifyBaseLogger
   let child: FastifyBaseLogger | undefined
   const real = () => (child ??= parent.child(bindings, options) as FastifyBaseLogger)
   const lazy: Record<string, unknown> = {

@@ -50,6 +50,14 @@ t.test('the level reads from the parent and can be raised per request', async (t
   t.equal(logger.level, 'warn', 'the parent keeps its level')
 })
 
+t.test("a route's own level applies from the start", async (t) => {
+  const { logger, records } = capturingLogger('warn')
+  const child = lazyChildLogger(logger, { reqId: 'r-5' }, { level: 'debug' })
+  t.equal(child.level, 'debug')
+  child.debug('written at the route level')
+  t.same(records.map((record) => record.msg), ['written at the route level'])
+})
+
 t.test('a grandchild keeps both bindings', async (t) => {
   const { logger, records } = capturingLogger('info')
   const child = lazyChildLogger(logger, { reqId: 'r-4' }, {})
