@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { existsSync } from 'node:fs'
 import { createServer } from 'node:net'
@@ -22,6 +23,27 @@ async function freePortPair(): Promise<number> {
     second.close()
     first.close()
     if (free && port < 65534) return port
+  }
+}
+
+/** Collects a child's standard output, so a test can wait until it contains an expected part. */
+function collectOutput(child: ChildProcess) {
+  let stdout = ''
+  child.stdout!.on('data', (chunk) => (stdout += chunk))
+  return {
+    text: () => stdout,
+    until: (expected: string, matches: (stdout: string) => boolean) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no ${expected}; output so far:\n${stdout}`)), 100_000)
+        const check = () => {
+          if (!matches(stdout)) return
+          clearTimeout(timer)
+          child.stdout!.off('data', check)
+          resolve()
+        }
+        child.stdout!.on('data', check)
+        check()
+      }),
   }
 }
 
@@ -73,17 +95,9 @@ t.test('a connector that does not trust the authority makes the report name the 
 t.test('without --exit the demo keeps serving, prints where to look, and stops on SIGINT', async (t) => {
   const port = await freePortPair()
   const child = spawnCli(['demo', '--port', String(port)], {})
-  let stdout = ''
-  child.stdout!.on('data', (chunk) => (stdout += chunk))
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no serving notice; output so far:\n${stdout}`)), 100_000)
-    child.stdout!.on('data', () => {
-      if (stdout.includes('Stop with Ctrl-C')) {
-        clearTimeout(timer)
-        resolve()
-      }
-    })
-  })
+  const output = collectOutput(child)
+  await output.until('serving notice', (stdout) => stdout.includes('Stop with Ctrl-C'))
+  const stdout = output.text()
   const document = await fetch(`http://localhost:${port}/companyy/did.json`)
   t.equal(document.status, 200, 'the data space is still served')
   t.match(stdout, `curl -s http://localhost:${port}/authority/did.json`)
@@ -98,17 +112,9 @@ t.test('without --exit the demo keeps serving, prints where to look, and stops o
 t.test('Ctrl-C during the steps stops the demo and deletes its data folder', async (t) => {
   const port = await freePortPair()
   const child = spawnCli(['demo', '--port', String(port)], {})
-  let stdout = ''
-  child.stdout!.on('data', (chunk) => (stdout += chunk))
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no first step; output so far:\n${stdout}`)), 100_000)
-    child.stdout!.on('data', () => {
-      if (/^ 1\. /m.test(stdout)) {
-        clearTimeout(timer)
-        resolve()
-      }
-    })
-  })
+  const output = collectOutput(child)
+  await output.until('first step', (stdout) => /^ 1\. /m.test(stdout))
+  const stdout = output.text()
   const dataDir = /embedded database in (\S+)/.exec(stdout)?.[1]
   t.ok(dataDir && existsSync(dataDir), 'the data folder exists while the demo runs')
   child.kill('SIGINT')
