@@ -26,6 +26,9 @@ interface AlgorithmParameters {
   pss?: boolean
 }
 
+/** Asymmetric JWS algorithms; `none` and HMAC never authenticate a foreign signer. */
+export const acceptedAlgorithms: readonly string[] = Object.keys(algorithms)
+
 /** RSA keys shorter than this are rejected, as RFC 7518 section 3.3 requires. */
 const minimumRsaBits = 2048
 
@@ -41,7 +44,7 @@ export interface JwsPublicKey {
 const imported = new ExpiringCache<string, JwsPublicKey>({ ttlMs: 60 * 60 * 1000, maxEntries: 10_000 })
 
 /**
- * Imports a public JWK for verifying signatures of `alg`. Throws a `TypeError` that says why when
+ * Imports a public JWK for verifying signatures of `alg`. Throws a `TypeError` with the reason when
  * the algorithm is not accepted, the JWK does not parse, or its key type, curve or size does not
  * fit the algorithm.
  */
@@ -77,7 +80,7 @@ export function jwsSignatureVerifies(token: string, publicKey: JwsPublicKey): bo
   const firstDot = token.indexOf('.')
   const secondDot = token.indexOf('.', firstDot + 1)
   const header = decodeJsonObjectPart(token.slice(0, firstDot))
-  // No extension is understood here, so a header that marks one critical must be refused (RFC 7515, 4.1.11).
+  // No extension is understood here, so a header that marks one critical is rejected (RFC 7515, 4.1.11).
   if (header === undefined || header.alg !== publicKey.alg || header.crit !== undefined || header.b64 !== undefined) return false
 
   const parameters = algorithms[publicKey.alg]!

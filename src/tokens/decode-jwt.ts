@@ -1,9 +1,6 @@
 import type { JWTPayload, ProtectedHeaderParameters } from 'jose'
-import { decodeJsonObjectPart } from '../keys/jws-public-key.js'
+import { acceptedAlgorithms, decodeJsonObjectPart } from '../keys/jws-public-key.js'
 import { TokenError } from './token-error.js'
-
-/** Asymmetric JWS algorithms; `none` and HMAC never authenticate a foreign signer. */
-export const acceptedAlgorithms = ['ES256', 'ES384', 'ES512', 'EdDSA', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512']
 
 export interface DecodedJwt {
   header: ProtectedHeaderParameters & { alg: string }
