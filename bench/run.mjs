@@ -185,7 +185,7 @@ function load(options) {
 /**
  * Sends requests at a steady `ratePerSecond` for the benchmark's duration, each on time whether or
  * not earlier ones got a response, and measures each latency from the moment it was due. This is
- * the latency a connector sees at that load. autocannon's rate option sends each connection's
+ * the latency a connector gets at that load. autocannon's rate option sends each connection's
  * quota as a burst at the start of every second, which measures queueing behind the burst instead.
  */
 async function pacedLoad(url, body, nextToken, ratePerSecond) {

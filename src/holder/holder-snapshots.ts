@@ -66,7 +66,7 @@ export class HolderSnapshots {
     const cached = this.#cache.get(participantId)
     if (cached !== undefined) return cached
 
-    // Stored before the queries run, so a notification that arrives meanwhile deletes it.
+    // Stored at once, so a notification that arrives while the queries run deletes it.
     const loading = this.#load(participantId)
     this.#cache.set(participantId, loading)
     loading.catch(() => {

@@ -20,7 +20,7 @@ export class InFlightRequests {
       this.#running.add(request)
       this.#count += 1
     })
-    // onSend runs when the handler or the error handler replies, also for a client that hung up;
+    // onSend runs when the handler or the error handler replies, also for a client that hung up.
     // onResponse covers replies sent without it.
     app.addHook('onSend', async (request, _reply, payload) => {
       this.#finish(request)

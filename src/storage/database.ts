@@ -25,7 +25,7 @@ export interface NotificationHandlers {
   notify(payload: string): void
   /**
    * Runs when notifications may have been missed: the listening connection was lost or has just
-   * been opened again. `listening` tells which.
+   * been opened again. `listening` is true in the second case.
    */
   reset(listening: boolean): void
   /** Receives a failure of the listening connection; it is opened again after a pause. */

@@ -30,7 +30,7 @@ export const sinkPath = '/sink'
  * The service uses +80 and +81 and the data source +90. The provider uses +101 to +109 and the
  * consumer +201 to +209, so each web context of a connector has its own port. Port bases stay
  * below 32768, where Linux's ephemeral range starts: an outgoing connection (to PostgreSQL, say)
- * can take any port in that range as its local port and then holds it against a listener.
+ * can take any port in that range as its local port, and a listener then cannot bind it.
  */
 export function createRun(name, portBase) {
   const servicePublicPort = portBase + 80
