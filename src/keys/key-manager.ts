@@ -21,7 +21,7 @@ import type { Custodian, GeneratedKey, KeyIdentity } from './custodian.js'
 import { custodianFor, type Custodians } from './custodians.js'
 import { ExpiringCache } from './expiring-cache.js'
 import { generateKeyId } from './key-ids.js'
-import type { Signer } from './key-pair.js'
+import type { SignOptions, Signer } from './key-pair.js'
 import type { KeyAlgorithm, KeyCustody, KeyUsage, ParticipantKey } from './key.js'
 
 export interface CreateKeyOptions {
@@ -53,7 +53,7 @@ export interface KeyManager {
   /** Same as `defaultKey` for the participant with this DID. */
   defaultKeyForDid(did: string, usage: KeyUsage): Promise<ParticipantKey>
   /** Signs a JWS signing input. ES256 signatures come as `r || s`. */
-  sign(key: ParticipantKey, signingInput: Uint8Array): Promise<Uint8Array>
+  sign(key: ParticipantKey, signingInput: Uint8Array, options?: SignOptions): Promise<Uint8Array>
   /** Replaces an active key by a new one with the same usages, algorithm and custody, which becomes the default. */
   rotate(participantId: string, keyId: string, change?: ChangeOptions): Promise<ParticipantKey>
   /** Revokes a key and erases its private part. Revoking a revoked key changes nothing. */
@@ -164,10 +164,10 @@ class CachingKeyManager implements KeyManager {
     return this.defaultKey(participantId, usage)
   }
 
-  async sign(key: ParticipantKey, signingInput: Uint8Array): Promise<Uint8Array> {
+  async sign(key: ParticipantKey, signingInput: Uint8Array, options?: SignOptions): Promise<Uint8Array> {
     if (key.state === 'revoked') throw notActive(key, 'used to sign')
     const signer = await this.#signer(key.id)
-    return signer(signingInput)
+    return signer(signingInput, options)
   }
 
   async rotate(participantId: string, keyId: string, change: ChangeOptions = {}): Promise<ParticipantKey> {

@@ -1,11 +1,21 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto'
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject, type SignKeyObjectInput } from 'node:crypto'
 import type { JWK } from 'jose'
 import type { KeyAlgorithm } from './key.js'
 
 /** Curve of each algorithm as a JWK names it. */
 const curves: Record<KeyAlgorithm, 'P-256' | 'Ed25519'> = { ES256: 'P-256', EdDSA: 'Ed25519' }
 
-export type Signer = (signingInput: Uint8Array) => Promise<Uint8Array>
+/** Options of one signature; a signer whose key is not in this process ignores them. */
+export interface SignOptions {
+  /**
+   * Signs on libuv's thread pool instead of the event loop. That pays where the signature is most
+   * of a request's work, as at the STS. For presentation queries the benchmark measured a p99 at
+   * half load of about 27 ms this way and about 15 ms on the event loop.
+   */
+  onThreadPool?: boolean
+}
+
+export type Signer = (signingInput: Uint8Array, options?: SignOptions) => Promise<Uint8Array>
 
 /** Generates a key pair in this process, for local and kms-envelope custody. */
 export function generateKeyPair(algorithm: KeyAlgorithm): { privateKey: KeyObject; publicJwk: JWK } {
@@ -16,10 +26,14 @@ export function generateKeyPair(algorithm: KeyAlgorithm): { privateKey: KeyObjec
 
 /** Returns a signer over an in-memory private key: ES256 as `r || s`, EdDSA as the 64-byte signature. */
 export function keyObjectSigner(privateKey: KeyObject, algorithm: KeyAlgorithm): Signer {
-  if (algorithm === 'ES256') {
-    return async (input) => sign('sha256', input, { key: privateKey, dsaEncoding: 'ieee-p1363' })
+  const digest = algorithm === 'ES256' ? 'sha256' : null
+  const key: SignKeyObjectInput = algorithm === 'ES256' ? { key: privateKey, dsaEncoding: 'ieee-p1363' } : { key: privateKey }
+  return async (input, options) => {
+    if (!options?.onThreadPool) return sign(digest, input, key)
+    return new Promise((resolve, reject) => {
+      sign(digest, input, key, (error, signature) => (error ? reject(error) : resolve(signature)))
+    })
   }
-  return async (input) => sign(null, input, privateKey)
 }
 
 export function exportPkcs8(privateKey: KeyObject): Buffer {

@@ -1,6 +1,7 @@
 import type { JWSHeaderParameters, JWTPayload } from 'jose'
 import type { KeyManager } from './key-manager.js'
 import type { KeyUsage } from './key.js'
+import type { SignOptions } from './key-pair.js'
 
 /** Header members the caller may set; `alg` and `kid` always come from the key. */
 export type JwtHeader = Omit<JWSHeaderParameters, 'alg' | 'kid' | 'b64' | 'crit'>
@@ -16,11 +17,12 @@ export async function signJwt(
   usage: KeyUsage,
   header: JwtHeader,
   payload: JWTPayload,
+  options?: SignOptions,
 ): Promise<string> {
   const key = await keyManager.defaultKeyForDid(participantDid, usage)
   const protectedHeader = { ...header, alg: key.algorithm, kid: `${participantDid}#${key.fragment}` }
   const signingInput = `${encode(protectedHeader)}.${encode(payload)}`
-  const signature = await keyManager.sign(key, Buffer.from(signingInput, 'latin1'))
+  const signature = await keyManager.sign(key, Buffer.from(signingInput, 'latin1'), options)
   return `${signingInput}.${Buffer.from(signature).toString('base64url')}`
 }
 

@@ -67,6 +67,12 @@ for (const kind of databaseKinds) {
 
     const edSignature = await keyManager.sign(ed, input)
     t.ok(verify(null, input, createPublicKey({ key: ed.publicJwk as never, format: 'jwk' }), edSignature))
+
+    const esPooled = await keyManager.sign(es, input, { onThreadPool: true })
+    t.equal(esPooled.length, 64)
+    t.ok(verify('sha256', input, { key: esPublic, dsaEncoding: 'ieee-p1363' }, esPooled), 'ES256 on the thread pool verifies')
+    const edPooled = await keyManager.sign(ed, input, { onThreadPool: true })
+    t.same(edPooled, edSignature, 'EdDSA on the thread pool gives the same deterministic signature')
   })
 
   t.test(`${kind}: private keys are stored encrypted`, async (t) => {
