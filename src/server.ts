@@ -16,6 +16,7 @@ import { DidResolver } from './did/resolver.js'
 import { HolderSnapshots } from './holder/holder-snapshots.js'
 import { PresentationService } from './holder/presentation-service.js'
 import { ParticipantCache } from './participants/participant-cache.js'
+import { AccessTokenKeys } from './tokens/access-token-keys.js'
 import { OwnVerificationKeys } from './tokens/own-verification-keys.js'
 import { SecureTokenService } from './sts/sts-service.js'
 import { SelfIssuedTokenVerifier } from './tokens/self-issued-token-verifier.js'
@@ -72,6 +73,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const hostedDids = new HostedDidLookup(db, config.publicBaseUrl, config.keys.cacheTtlSeconds)
     const resolver = new DidResolver({ config: config.did, localDocuments: hostedDids.documentOf, logger })
     const ownKeys = new OwnVerificationKeys(keyManager, config.keys.cacheTtlSeconds)
+    const accessTokenKeys = new AccessTokenKeys({ db, ttlSeconds: config.keys.cacheTtlSeconds })
     const holderSnapshots = new HolderSnapshots(db, logger)
     snapshots = holderSnapshots
     await holderSnapshots.start()
@@ -84,14 +86,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       keyManager,
       resolver,
       siTokenVerifier: new SelfIssuedTokenVerifier({ resolver, db, leewaySeconds: config.tokens.clockLeewaySeconds }),
-      sts: new SecureTokenService({ db, keyManager, tokens: config.tokens }),
+      sts: new SecureTokenService({ db, keyManager, accessTokenKeys, tokens: config.tokens }),
       participants: new ParticipantCache(db, config.keys.cacheTtlSeconds),
       hostedDids,
       ownKeys,
+      accessTokenKeys,
       presentations: new PresentationService({
         snapshots: holderSnapshots,
         keyManager,
-        ownKeys,
+        accessTokenKeys,
         leewaySeconds: config.tokens.clockLeewaySeconds,
         presentationTtlSeconds: config.tokens.presentationTtlSeconds,
       }),

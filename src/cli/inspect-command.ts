@@ -10,11 +10,10 @@ import { formatInspection } from '../inspect/format-inspection.js'
 import type { InspectContext, InspectedParticipant } from '../inspect/inspect-context.js'
 import { inspectInput } from '../inspect/inspect-input.js'
 import type { Database } from '../storage/database.js'
-import { listKeys } from '../storage/key-repository.js'
 import { openDatabase } from '../storage/open-database.js'
 import { findParticipant } from '../storage/participant-repository.js'
 import { listTrustedIssuers } from '../storage/trusted-issuer-repository.js'
-import { OwnVerificationKeys } from '../tokens/own-verification-keys.js'
+import { AccessTokenKeys } from '../tokens/access-token-keys.js'
 import { exitCodes } from './exit-codes.js'
 
 interface InspectOptions {
@@ -104,7 +103,7 @@ async function loadParticipant(db: Database, participantId: string): Promise<Ins
   return {
     participant,
     db,
-    ownKeys: new OwnVerificationKeys({ list: (id) => listKeys(db, id) }, 60),
+    accessTokenKeys: new AccessTokenKeys({ db, ttlSeconds: 60 }),
     trustedIssuers: await listTrustedIssuers(db, participantId),
   }
 }

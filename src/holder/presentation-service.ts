@@ -6,7 +6,7 @@ import type { KeyManager } from '../keys/key-manager.js'
 import type { Participant } from '../participants/participant.js'
 import { isValidAt } from '../storage/credential-repository.js'
 import { verifyAccessToken } from '../tokens/access-token.js'
-import type { OwnVerificationKeys } from '../tokens/own-verification-keys.js'
+import type { AccessTokenKeys } from '../tokens/access-token-keys.js'
 import type { VerifiedSelfIssuedToken } from '../tokens/self-issued-token-verifier.js'
 import { grantedScopes, selectCredentials } from './credential-selection.js'
 import type { HolderSnapshots } from './holder-snapshots.js'
@@ -23,7 +23,7 @@ export interface PresentationResponseMessage {
 export interface PresentationServiceOptions {
   snapshots: HolderSnapshots
   keyManager: KeyManager
-  ownKeys: OwnVerificationKeys
+  accessTokenKeys: AccessTokenKeys
   leewaySeconds: number
   presentationTtlSeconds: number
   now?: () => number
@@ -57,11 +57,11 @@ export class PresentationService {
     caller: VerifiedSelfIssuedToken,
     body: PresentationQueryMessageBody,
   ): Promise<PresentationOutcome> {
-    const { keyManager, ownKeys, leewaySeconds, presentationTtlSeconds } = this.#options
+    const { keyManager, accessTokenKeys, leewaySeconds, presentationTtlSeconds } = this.#options
     const nowMs = (this.#options.now ?? Date.now)()
     const nowSeconds = Math.floor(nowMs / 1000)
 
-    const grant = await verifyAccessToken(ownKeys, caller.accessToken, {
+    const grant = await verifyAccessToken(accessTokenKeys, caller.accessToken, {
       participantId: holder.id,
       holderDid: holder.did,
       presenterDid: caller.issuer,

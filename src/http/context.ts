@@ -10,6 +10,7 @@ import type { Logger } from '../observability/logger.js'
 import type { Metrics } from '../observability/metrics.js'
 import type { Database } from '../storage/database.js'
 import type { SecureTokenService } from '../sts/sts-service.js'
+import type { AccessTokenKeys } from '../tokens/access-token-keys.js'
 import type { OwnVerificationKeys } from '../tokens/own-verification-keys.js'
 import type { SelfIssuedTokenVerifier } from '../tokens/self-issued-token-verifier.js'
 import type { InFlightRequests } from './in-flight-requests.js'
@@ -38,8 +39,10 @@ export interface AppContext {
   participants: ParticipantCache
   /** DIDs this process hosts, for in-process resolution; participant changes call `forget`. */
   hostedDids: HostedDidLookup
-  /** Public keys of this process's participants for checking their own access tokens. */
+  /** Public keys of this process's participants for checking DIM bearer tokens they signed. */
   ownKeys: OwnVerificationKeys
+  /** HMAC keys of the participants' access tokens. */
+  accessTokenKeys: AccessTokenKeys
   presentations: PresentationService
   /** Issuance, delivery and status lists of issuing participants. */
   issuer: IssuerServices

@@ -3,13 +3,13 @@ import type { StatusListClient } from '../holder/status/status-list-client.js'
 import type { Participant } from '../participants/participant.js'
 import type { Queryable } from '../storage/database.js'
 import type { TrustedIssuer } from '../storage/trusted-issuer-repository.js'
-import type { OwnVerificationKeys } from '../tokens/own-verification-keys.js'
+import type { AccessTokenKeys } from '../tokens/access-token-keys.js'
 
 /** The participant of this service that `inspect` checks on behalf of, with its database. */
 export interface InspectedParticipant {
   participant: Participant
   db: Queryable
-  ownKeys: OwnVerificationKeys
+  accessTokenKeys: AccessTokenKeys
   trustedIssuers: TrustedIssuer[]
 }
 

@@ -3,7 +3,7 @@ import { AppError } from '../errors/app-error.js'
 import type { KeyManager } from '../keys/key-manager.js'
 import { signJwt } from '../keys/sign-jwt.js'
 import type { StsClientCredential } from '../storage/sts-client-repository.js'
-import { verifyWithOwnKey } from '../tokens/access-token.js'
+import { jwsSignatureVerifies } from '../keys/jws-public-key.js'
 import { decodeJwtParts } from '../tokens/decode-jwt.js'
 import type { OwnVerificationKeys } from '../tokens/own-verification-keys.js'
 import { checkTimeClaims } from '../tokens/time-claims.js'
@@ -59,12 +59,25 @@ export async function verifyDimBearerToken(options: DimBearerTokens, token: stri
   if (client === undefined || payload.iss !== client.participantDid) throw invalid()
   try {
     checkTimeClaims(payload, Math.floor((options.now ?? Date.now)() / 1000), options.leewaySeconds, 'the bearer token')
-    await verifyWithOwnKey(options.ownKeys, token, header, { participantId: client.participantId, holderDid: client.participantDid })
+    await verifyWithOwnKey(options.ownKeys, token, header, client)
   } catch (error) {
     if (error instanceof AppError) throw invalid()
     throw error
   }
   return client
+}
+
+/** Verifies the token's signature with a current `sign_token` key of the client's participant. */
+async function verifyWithOwnKey(
+  ownKeys: OwnVerificationKeys,
+  token: string,
+  header: { alg: string; kid?: string },
+  client: StsClientCredential,
+): Promise<void> {
+  const prefix = `${client.participantDid}#`
+  const fragment = header.kid?.startsWith(prefix) ? header.kid.slice(prefix.length) : undefined
+  const key = fragment === undefined ? undefined : await ownKeys.find(client.participantId, fragment)
+  if (!key || key.algorithm !== header.alg || !key.usages.includes('sign_token') || !jwsSignatureVerifies(token, key.key)) throw invalid()
 }
 
 function invalid(): AppError {

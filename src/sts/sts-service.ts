@@ -10,6 +10,7 @@ import { secretMatches } from '../participants/api-key-secret.js'
 import type { Queryable } from '../storage/database.js'
 import { findStsClientCredential, type StsClientCredential } from '../storage/sts-client-repository.js'
 import { mintAccessToken } from '../tokens/access-token.js'
+import type { AccessTokenKeys } from '../tokens/access-token-keys.js'
 
 /** The fields of an STS token request, as the connector posts them. */
 export interface StsTokenRequest {
@@ -31,6 +32,7 @@ export interface StsTokenResponse {
 export interface SecureTokenServiceOptions {
   db: Queryable
   keyManager: KeyManager
+  accessTokenKeys: AccessTokenKeys
   tokens: TokenConfig
   /** How long a client lookup is cached; a rotated secret takes effect on other replicas within it. */
   clientCacheTtlSeconds?: number
@@ -70,7 +72,8 @@ export class SecureTokenService {
     const scopes = splitScopeList(request.bearerAccessScope)
     if (scopes.length > 0) {
       embedded = await mintAccessToken(
-        keyManager,
+        this.#options.accessTokenKeys,
+        client.participantId,
         { holderDid: did, verifierDid: request.audience, scopes },
         { ttlSeconds: tokens.accessTokenTtlSeconds, nowSeconds },
       )

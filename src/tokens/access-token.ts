@@ -1,11 +1,9 @@
-import { randomUUID } from 'node:crypto'
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto'
 import type { JWTPayload } from 'jose'
 import { parseScope, type Scope } from '../dcp/scope.js'
-import { jwsSignatureVerifies } from '../keys/jws-public-key.js'
-import type { KeyManager } from '../keys/key-manager.js'
-import { signJwt } from '../keys/sign-jwt.js'
-import { audienceContains, decodeJwtParts } from './decode-jwt.js'
-import type { OwnVerificationKeys } from './own-verification-keys.js'
+import { decodeJsonObjectPart } from '../keys/jws-public-key.js'
+import type { AccessTokenKeys } from './access-token-keys.js'
+import { audienceContains } from './decode-jwt.js'
 import { checkTimeClaims } from './time-claims.js'
 import { TokenError } from './token-error.js'
 
@@ -24,15 +22,18 @@ export interface MintAccessTokenOptions {
 }
 
 /**
- * Mints an access token: a JWT signed with the holder's `sign_token` key, issued by and
- * addressed to the holder itself, so that only the holder's Credential Service accepts it, with
- * the verifier as `sub` and the granted scopes in `scope`.
+ * Mints an access token: a JWT MACed with HS256 under the holder's access token key, issued by
+ * and addressed to the holder itself, with the verifier as `sub` and the granted scopes in
+ * `scope`. Only this service has the key, so only the holder's Credential Service accepts it,
+ * and minting it needs neither a KMS call nor a signature.
  */
 export async function mintAccessToken(
-  keyManager: KeyManager,
+  keys: AccessTokenKeys,
+  participantId: string,
   grant: AccessTokenGrant,
   options: MintAccessTokenOptions,
 ): Promise<string> {
+  const key = await keys.current(participantId)
   const payload: JWTPayload = {
     iss: grant.holderDid,
     sub: grant.verifierDid,
@@ -42,7 +43,8 @@ export async function mintAccessToken(
     iat: options.nowSeconds,
     exp: options.nowSeconds + options.ttlSeconds,
   }
-  return signJwt(keyManager, grant.holderDid, 'sign_token', { typ: 'JWT' }, payload)
+  const signingInput = `${encodePart({ alg: macAlgorithm, typ: 'JWT', kid: key.id })}.${encodePart(payload)}`
+  return `${signingInput}.${mac(key.secret, signingInput)}`
 }
 
 /** The scopes a verified access token grants. */
@@ -61,12 +63,12 @@ export interface AccessTokenCheck {
 }
 
 /**
- * Checks an access token received in the `token` claim of a verifier's SI token: signed by a
- * non-revoked key of this holder, issued by and addressed to this holder, unexpired, and bound
- * to the DID that now presents it.
+ * Checks an access token received in the `token` claim of a verifier's SI token. It must carry the
+ * MAC of a current access token key of this holder, be issued by and addressed to this holder, be
+ * unexpired, and be bound to the DID that now presents it.
  */
 export async function verifyAccessToken(
-  ownKeys: OwnVerificationKeys,
+  keys: AccessTokenKeys,
   token: string | undefined,
   check: AccessTokenCheck,
 ): Promise<VerifiedAccessToken> {
@@ -77,7 +79,7 @@ export async function verifyAccessToken(
   checkMintedBy(payload, check.holderDid)
   checkBoundTo(payload, check.presenterDid)
   checkAccessTokenTimes(payload, check.nowSeconds, check.leewaySeconds)
-  await verifyWithOwnKey(ownKeys, token, header, check)
+  await verifyMac(keys, token, header, check.participantId)
   const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : []
   return {
     scopes: scopes.map(parseScope).filter((scope): scope is Scope => scope !== undefined),
@@ -110,28 +112,40 @@ export function checkAccessTokenTimes(payload: JWTPayload, nowSeconds: number, l
   }
 }
 
-function decodeAccessToken(token: string) {
-  try {
-    return decodeJwtParts(token, 'the access token')
-  } catch {
-    throw new TokenError('ERR_ACCESS_TOKEN_INVALID', 'the access token is not a token this participant minted')
+export interface DecodedAccessToken {
+  header: { alg: string; kid: string }
+  payload: JWTPayload
+}
+
+/** Decodes an access token's header and claims; the header must name HS256 and a key id. */
+export function decodeAccessToken(token: string): DecodedAccessToken {
+  const header = compactJws.test(token) ? decodeJsonObjectPart(token.slice(0, token.indexOf('.'))) : undefined
+  const payload = header === undefined ? undefined : decodeJsonObjectPart(token.slice(token.indexOf('.') + 1, token.lastIndexOf('.')))
+  if (header === undefined || payload === undefined || header.alg !== macAlgorithm || typeof header.kid !== 'string' || header.crit !== undefined) {
+    throw new TokenError('ERR_ACCESS_TOKEN_INVALID', `${tokenName} is not a token this participant minted`)
+  }
+  return { header: { alg: header.alg, kid: header.kid }, payload }
+}
+
+/** Checks the access token's MAC with the participant's key that its `kid` names. */
+export async function verifyMac(keys: AccessTokenKeys, token: string, header: { kid: string }, participantId: string): Promise<void> {
+  const key = await keys.find(participantId, header.kid)
+  const signingInput = token.slice(0, token.lastIndexOf('.'))
+  const received = Buffer.from(token.slice(signingInput.length + 1), 'latin1')
+  const expected = key === undefined ? undefined : Buffer.from(mac(key.secret, signingInput), 'latin1')
+  // Compared as base64url text, so a MAC with a second spelling of its last character fails too.
+  if (expected === undefined || received.length !== expected.length || !timingSafeEqual(received, expected)) {
+    throw new TokenError('ERR_ACCESS_TOKEN_INVALID', `${tokenName} is not MACed with a current key of this participant`)
   }
 }
 
-/** Verifies the access token's signature with a current `sign_token` key of the holder, read from this service's key store. */
-export async function verifyWithOwnKey(
-  ownKeys: OwnVerificationKeys,
-  token: string,
-  header: { alg: string; kid?: string },
-  check: Pick<AccessTokenCheck, 'participantId' | 'holderDid'>,
-): Promise<void> {
-  const prefix = `${check.holderDid}#`
-  const fragment = header.kid?.startsWith(prefix) ? header.kid.slice(prefix.length) : undefined
-  const key = fragment === undefined ? undefined : await ownKeys.find(check.participantId, fragment)
-  try {
-    if (!key || key.algorithm !== header.alg || !key.usages.includes('sign_token')) throw new Error('no such key')
-    if (!jwsSignatureVerifies(token, key.key)) throw new Error('the signature does not verify')
-  } catch {
-    throw new TokenError('ERR_ACCESS_TOKEN_INVALID', 'the access token is not signed by a current key of this participant')
-  }
+const macAlgorithm = 'HS256'
+const compactJws = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
+
+function mac(secret: Buffer, signingInput: string): string {
+  return createHmac('sha256', secret).update(signingInput, 'latin1').digest('base64url')
+}
+
+function encodePart(value: object): string {
+  return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url')
 }

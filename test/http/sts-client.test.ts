@@ -1,6 +1,9 @@
 import t from 'tap'
 import { secretMatches } from '../../src/participants/api-key-secret.js'
+import { decodeJwt, decodeProtectedHeader } from 'jose'
 import { findStsClientCredential } from '../../src/storage/sts-client-repository.js'
+import { verifyAccessToken } from '../../src/tokens/access-token.js'
+import { AccessTokenKeys } from '../../src/tokens/access-token-keys.js'
 import { createTestDatabase, databaseKinds } from '../helpers/databases.js'
 import { adminRequest, startTestServer } from '../helpers/server.js'
 
@@ -35,6 +38,35 @@ for (const kind of databaseKinds) {
       t.ok(secretMatches(newSecret, credential!.secretHash))
     })
 
+    t.test('rotating the access token key keeps the key before it', async (t) => {
+      const holderDid = did
+      const secret = 'access-token-test-secret-0123456789'
+      await adminRequest(app, 'PUT', '/v1/participants/companyx/sts-client/secret', { body: { clientSecret: secret } })
+      const mint = async () => {
+        const response = await app.inject({
+          method: 'POST',
+          url: '/sts/token',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          payload: new URLSearchParams({ grant_type: 'client_credentials', client_id: did, client_secret: secret, audience: 'did:web:verifier.example', bearer_access_scope: 'org.eclipse.tractusx.vc.type:MembershipCredential:read' }).toString(),
+        })
+        t.equal(response.statusCode, 200, response.body)
+        return decodeJwt(response.json().access_token).token as string
+      }
+      const first = await mint()
+      const rotated = await adminRequest(app, 'POST', '/v1/participants/companyx/sts-client/rotate-access-token-key')
+      t.equal(rotated.statusCode, 200, rotated.body)
+      t.same(Object.keys(rotated.json()).sort(), ['createdAt', 'keyId', 'participantId'])
+      const second = await mint()
+      t.equal(decodeProtectedHeader(second).kid, rotated.json().keyId, 'new tokens use the new key')
+      await adminRequest(app, 'POST', '/v1/participants/companyx/sts-client/rotate-access-token-key')
+      const keys = new AccessTokenKeys({ db, ttlSeconds: 0 })
+      const check = { participantId: 'companyx', holderDid, presenterDid: 'did:web:verifier.example', nowSeconds: Math.floor(Date.now() / 1000), leewaySeconds: 5 }
+      await t.resolves(verifyAccessToken(keys, second, check), 'a token of the key before the last rotation still verifies')
+      await t.rejects(verifyAccessToken(keys, first, check), { code: 'ERR_ACCESS_TOKEN_INVALID' }, 'a token two rotations old does not')
+      const missing = await adminRequest(app, 'POST', '/v1/participants/nobody/sts-client/rotate-access-token-key')
+      t.equal(missing.statusCode, 404)
+    })
+
     t.test('a given secret can be set and must be long enough', async (t) => {
       const secret = 'vault-kept-secret-0123456789abcdef'
       const set = await adminRequest(app, 'PUT', '/v1/participants/companyx/sts-client/secret', { body: { clientSecret: secret } })
@@ -63,7 +95,7 @@ for (const kind of databaseKinds) {
       const audit = (await adminRequest(app, 'GET', '/v1/audit?participantId=companyx')).json().items
       t.same(
         audit.map((row: { action: string }) => row.action),
-        ['sts-client.set-secret', 'sts-client.rotate-secret', 'participant.create'],
+        ['sts-client.set-secret', 'sts-client.rotate-access-token-key', 'sts-client.rotate-access-token-key', 'sts-client.set-secret', 'sts-client.rotate-secret', 'participant.create'],
         'a body that fails the schema changes nothing and is not audited',
       )
       const key = (await adminRequest(app, 'POST', '/v1/participants/companyy/api-keys', { body: { name: 'y' } })).json()

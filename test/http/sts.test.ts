@@ -1,7 +1,7 @@
 import t from 'tap'
 import { compactVerify, decodeJwt, decodeProtectedHeader, importJWK, type JWK } from 'jose'
 import { verifyAccessToken } from '../../src/tokens/access-token.js'
-import { OwnVerificationKeys } from '../../src/tokens/own-verification-keys.js'
+import { AccessTokenKeys } from '../../src/tokens/access-token-keys.js'
 import { createTestDatabase, databaseKinds } from '../helpers/databases.js'
 import { adminRequest, startTestServer } from '../helpers/server.js'
 
@@ -69,9 +69,13 @@ for (const kind of databaseKinds) {
       t.equal(claims.sub, verifierDid)
       t.equal(claims.scope, scopes)
       const check = { participantId: 'companyx', holderDid: did, nowSeconds: Math.floor(Date.now() / 1000), leewaySeconds: 5 }
-      const verified = await verifyAccessToken(new OwnVerificationKeys(server.context.keyManager, 0), accessToken, { ...check, presenterDid: verifierDid })
+      const header = decodeProtectedHeader(accessToken)
+      t.equal(header.alg, 'HS256', 'MACed, so minting it signs nothing and needs no KMS call')
+      t.type(header.kid, 'string')
+      const keys = new AccessTokenKeys({ db, ttlSeconds: 0 })
+      const verified = await verifyAccessToken(keys, accessToken, { ...check, presenterDid: verifierDid })
       t.same(verified.scopes.map((scope) => scope.discriminator), ['MembershipCredential', 'BpnCredential'])
-      const stolen = await verifyAccessToken(new OwnVerificationKeys(server.context.keyManager, 0), accessToken, { ...check, presenterDid: 'did:web:thief' }).catch(
+      const stolen = await verifyAccessToken(keys, accessToken, { ...check, presenterDid: 'did:web:thief' }).catch(
         (error: Error & { code?: string }) => error,
       )
       t.equal((stolen as { code?: string }).code, 'ERR_ACCESS_TOKEN_INVALID')

@@ -180,7 +180,7 @@ t.test('inspect', async (t) => {
     const { code, output } = await inspect(['--audience', holder.did, token])
     t.equal(code, 0, JSON.stringify(output.checks))
     t.equal(check(output, 'access token: sub = presenter').ok, true)
-    t.equal(check(output, 'access token: signature').ok, true)
+    t.match(output.notes.join('\n'), /whether this service minted the access token is not checked, as only the service has its MAC key/)
     t.equal((output.decoded.token as { kind: string }).kind, 'access-token')
 
     const expiredAccess = await holder.sign({
@@ -354,7 +354,6 @@ t.test('inspect', async (t) => {
     t.equal(code, 0, JSON.stringify(output.checks))
     t.equal(output.kind, 'access-token')
     t.equal(check(output, 'iss = aud').ok, true)
-    t.equal(check(output, 'signature').ok, true)
     t.match(output.notes.join('\n'), /whether this service minted the access token is not checked/)
   })
 

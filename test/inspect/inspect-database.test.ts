@@ -65,7 +65,7 @@ t.test('inspect with the participant database', { skip: process.env.DATABASE_URL
     const first = await inspect(['--audience', holderDid, token])
     t.equal(first.code, 0, JSON.stringify(first.output.checks))
     t.equal(check(first.output, 'access token: minted by this participant').ok, true)
-    t.equal(check(first.output, 'access token: signature by a current key of this participant').ok, true)
+    t.equal(check(first.output, 'access token: MAC by a current access token key of this participant').ok, true)
     t.equal(check(first.output, 'not replayed').ok, true)
 
     const query = await server.publicApp.inject({
@@ -100,7 +100,7 @@ t.test('inspect with the participant database', { skip: process.env.DATABASE_URL
     const minted = check(output, 'access token: minted by this participant')
     t.equal(minted.ok, false)
     t.match(minted.detail, `was not minted by ${JSON.stringify(holderDid)}`)
-    t.equal(check(output, 'access token: signature by a current key of this participant').ok, false)
+    t.equal(check(output, 'access token: MAC by a current access token key of this participant').ok, false)
   })
 
   t.test('trusted issuers come from the database', async (t) => {

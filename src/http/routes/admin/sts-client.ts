@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { digest } from '../../../participants/api-key-secret.js'
+import { getParticipant } from '../../../storage/participant-repository.js'
 import { getStsClient, replaceStsClientSecret, type StsClient } from '../../../storage/sts-client-repository.js'
 import { generateClientSecret } from '../../../sts/client-secret.js'
 import type { AppContext } from '../../context.js'
@@ -64,6 +65,37 @@ export const stsClientRoutes: FastifyPluginAsyncTypebox<{ context: AppContext }>
       context.sts.forgetClients()
       request.log.info({ participantId }, 'STS client secret rotated')
       return { ...serialize(client), clientSecret }
+    },
+  )
+
+  app.post(
+    '/participants/:participantId/sts-client/rotate-access-token-key',
+    {
+      schema: {
+        tags,
+        summary: 'Create a new key for the access tokens the STS mints; tokens of the key before it stay valid until they expire, older ones stop working',
+        params: ParticipantParams,
+        response: {
+          200: Type.Object({ participantId: Type.String(), keyId: Type.String(), createdAt: Type.String({ format: 'date-time' }) }),
+          ...errorResponses(401, 403, 404),
+        },
+      },
+    },
+    async (request) => {
+      const { participantId } = request.params
+      authorizeParticipant(request.principal!, participantId)
+      const key = await audited(
+        request,
+        db,
+        { action: 'sts-client.rotate-access-token-key', target: `sts-client:${participantId}`, participantId },
+        async (tx) => {
+          await getParticipant(tx, participantId)
+          return context.accessTokenKeys.rotate(participantId, tx)
+        },
+      )
+      context.accessTokenKeys.forget(participantId)
+      request.log.info({ participantId, keyId: key.id }, 'access token key rotated')
+      return { participantId, keyId: key.id, createdAt: key.createdAt.toISOString() }
     },
   )
 
