@@ -1,9 +1,11 @@
 import { createPublicKey, verify } from 'node:crypto'
 import { DescribeKeyCommand, ListResourceTagsCommand } from '@aws-sdk/client-kms'
-import { importJWK, jwtVerify } from 'jose'
+import { decodeProtectedHeader, importJWK, jwtVerify } from 'jose'
 import t from 'tap'
 import { AppError } from '../../src/errors/app-error.js'
 import { signJwt } from '../../src/keys/sign-jwt.js'
+import { SecureTokenService } from '../../src/sts/sts-service.js'
+import { AccessTokenKeys } from '../../src/tokens/access-token-keys.js'
 import { createTestDatabase } from '../helpers/databases.js'
 import {
   addParticipant,
@@ -66,6 +68,28 @@ t.test('aws-kms signatures verify over thousands of signatures', options, async 
   const jwt = await signJwt(keyManager, participant.did, 'sign_token', { typ: 'JWT' }, { sub: participant.did })
   const verified = await jwtVerify(jwt, await importJWK(key.publicJwk, 'ES256'))
   t.equal(verified.protectedHeader.kid, `${participant.did}#${key.fragment}`)
+})
+
+t.test('aws-kms STS token with an access token takes one KMS call', options, async (t) => {
+  const db = await createTestDatabase(t, 'embedded')
+  const store = await openTestKeyStore(t, db, kmsEnvironment(endpoint))
+  const participant = await addParticipant(db, 'acme')
+  const key = await store.keyManager.create('acme', { usages: ['sign_token'], custody: 'aws-kms' })
+  const sts = new SecureTokenService({
+    db,
+    keyManager: store.keyManager,
+    accessTokenKeys: new AccessTokenKeys({ db, ttlSeconds: 60 }),
+    tokens: { clockLeewaySeconds: 5, selfIssuedTokenTtlSeconds: 300, accessTokenTtlSeconds: 300, presentationTtlSeconds: 300 },
+  })
+  const client = { participantId: 'acme', clientId: participant.did, participantDid: participant.did, participantState: 'active' as const, secretHash: Buffer.alloc(32), createdAt: new Date(), rotatedAt: null }
+  const request = { audience: 'did:web:verifier.example', bearerAccessScope: 'org.eclipse.tractusx.vc.type:MembershipCredential:read' }
+  await sts.issueFor(client, request)
+
+  const calls = recordKmsCalls(store.kmsClient!)
+  const { access_token: token } = await sts.issueFor(client, request)
+  t.same(calls.map((call) => call.command), ['SignCommand'], 'the SI token is signed in KMS and the access token only MACed')
+  const verified = await jwtVerify(token, await importJWK(key.publicJwk, 'ES256'), { audience: request.audience })
+  t.equal(decodeProtectedHeader(verified.payload.token as string).alg, 'HS256')
 })
 
 t.test('aws-kms signs large inputs as a digest', options, async (t) => {
