@@ -28,10 +28,11 @@ export function createBaseApp(context: AppContext, listener: Listener): FastifyI
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   context.inFlight.track(app)
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id)
+    done()
   })
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const labels = {
       listener,
       method: request.method,
@@ -40,6 +41,7 @@ export function createBaseApp(context: AppContext, listener: Listener): FastifyI
     }
     context.metrics.httpRequests.inc(labels)
     context.metrics.httpDuration.observe(labels, reply.elapsedTime / 1000)
+    done()
   })
 
   // Every route takes JSON (or a form, where a route adds that parser), so plain text is 415.
