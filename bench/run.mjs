@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process'
 import { createPrivateKey, generateKeyPairSync, randomBytes, randomUUID, sign, verify } from 'node:crypto'
 import { readFileSync } from 'node:fs'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { Agent, createServer, request as httpRequest } from 'node:http'
 import autocannon from 'autocannon'
 import { exportJWK, SignJWT } from 'jose'
@@ -187,6 +188,8 @@ function load(options) {
  * not earlier ones got a response, and measures each latency from the moment it was due. This is
  * the latency a connector gets at that load. autocannon's rate option sends each connection's
  * quota as a burst at the start of every second, which measures queueing behind the burst instead.
+ * The generator's own event loop delay is reported too: a request sent late because the generator
+ * itself paused still counts from its due time.
  */
 async function pacedLoad(url, body, nextToken, ratePerSecond) {
   const agent = new Agent({ keepAlive: true, maxSockets: connections * 4 })
@@ -210,6 +213,8 @@ async function pacedLoad(url, body, nextToken, ratePerSecond) {
       })
       request.end(body)
     })
+  const loopDelay = monitorEventLoopDelay({ resolution: 1 })
+  loopDelay.enable()
   const start = performance.now()
   const pending = []
   for (let i = 0; i < total; i++) {
@@ -219,10 +224,18 @@ async function pacedLoad(url, body, nextToken, ratePerSecond) {
     pending.push(send(due))
   }
   await Promise.all(pending)
+  loopDelay.disable()
   agent.destroy()
   latencies.sort((a, b) => a - b)
   const percentile = (p) => (latencies.length === 0 ? NaN : Number(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))].toFixed(1)))
-  return { perSecond: latencies.length / durationSeconds, p50Ms: percentile(0.5), p99Ms: percentile(0.99), non2xx, errors }
+  return {
+    perSecond: latencies.length / durationSeconds,
+    p50Ms: percentile(0.5),
+    p99Ms: percentile(0.99),
+    non2xx,
+    errors,
+    generatorDelayMaxMs: Number((loopDelay.max / 1e6).toFixed(1)),
+  }
 }
 
 function summary(result) {
@@ -286,7 +299,7 @@ async function measurePresentations(clientId, clientSecret, verifier, servicePid
   const halfRate = Math.max(1, Math.floor(presentation.perSecond / 2))
   const halfLoad = await pacedLoad(queryRequest.url, queryBody, () => tokens[next++ % tokens.length], halfRate)
   log(`presentation queries: ${presentation.perSecond.toFixed(0)}/s (p50 ${presentation.p50Ms} ms, p99 ${presentation.p99Ms} ms), non-2xx ${presentation.non2xx}`)
-  log(`at half that rate, paced (${halfRate}/s): p50 ${halfLoad.p50Ms} ms, p99 ${halfLoad.p99Ms} ms`)
+  log(`at half that rate, paced (${halfRate}/s): p50 ${halfLoad.p50Ms} ms, p99 ${halfLoad.p99Ms} ms; generator delayed at most ${halfLoad.generatorDelayMaxMs} ms`)
   log(`service RSS at full rate: median ${rssMb.toFixed(0)} MB, highest ${rssMaxMb.toFixed(0)} MB`)
   return { presentation, halfLoad, rssMb, rssMaxMb }
 }
@@ -334,6 +347,7 @@ async function main() {
         presentationP99Ms: presentation.p99Ms,
         presentationP50AtHalfLoadMs: halfLoad.p50Ms,
         presentationP99AtHalfLoadMs: halfLoad.p99Ms,
+        pacedGeneratorDelayMaxMs: halfLoad.generatorDelayMaxMs,
         presentationNon2xx: presentation.non2xx + halfLoad.non2xx + halfLoad.errors,
         presentationRatio: Number((presentation.perSecond / queryBound).toFixed(3)),
         presentationRatioOneVerify: Number((presentation.perSecond / oneVerifyBound).toFixed(3)),
