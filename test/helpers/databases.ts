@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
-import type { Database } from '../../src/storage/database.js'
+import type { Database, Queryable } from '../../src/storage/database.js'
 import { EmbeddedDatabase } from '../../src/storage/embedded-database.js'
 import { PostgresDatabase } from '../../src/storage/postgres-database.js'
 
@@ -62,4 +62,17 @@ async function withAdminClient<T>(url: string, work: (client: pg.Client) => Prom
   } finally {
     await client.end()
   }
+}
+
+/** Wraps a database so that a test can count the statements that reach it. */
+export function countingStatements(db: Queryable): Queryable & { statements: number } {
+  const counter = {
+    statements: 0,
+    query: ((sql, params) => {
+      counter.statements += 1
+      return db.query(sql, params)
+    }) as Queryable['query'],
+    exec: (sql: string) => db.exec(sql),
+  }
+  return counter
 }

@@ -1,29 +1,15 @@
 import { createHmac, generateKeyPairSync, sign } from 'node:crypto'
 import t from 'tap'
 import { decodeJwt, decodeProtectedHeader } from 'jose'
-import type { Queryable } from '../../src/storage/database.js'
 import { migrate } from '../../src/storage/migrate.js'
 import { deleteParticipant, insertParticipant } from '../../src/storage/participant-repository.js'
 import { mintAccessToken, verifyAccessToken } from '../../src/tokens/access-token.js'
 import { AccessTokenKeys } from '../../src/tokens/access-token-keys.js'
-import { createTestDatabase, databaseKinds } from '../helpers/databases.js'
+import { countingStatements, createTestDatabase, databaseKinds } from '../helpers/databases.js'
 
 const holderDid = 'did:web:holder.example'
 const verifierDid = 'did:web:verifier.example'
 const scopes = ['org.eclipse.tractusx.vc.type:MembershipCredential:read']
-
-/** Counts the statements that reach the database. */
-function counting(db: Queryable): Queryable & { statements: number } {
-  const counter = {
-    statements: 0,
-    query: ((sql, params) => {
-      counter.statements += 1
-      return db.query(sql, params)
-    }) as Queryable['query'],
-    exec: (sql: string) => db.exec(sql),
-  }
-  return counter
-}
 
 function base64url(value: object): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url')
@@ -56,7 +42,7 @@ for (const kind of databaseKinds) {
     })
 
     t.test('concurrent first tokens share one key, and later ones read it from memory', async (t) => {
-      const counted = counting(db)
+      const counted = countingStatements(db)
       const keys = new AccessTokenKeys({ db: counted, ttlSeconds: 60 })
       await db.query(`DELETE FROM access_token_keys WHERE participant_id = 'other'`)
       const tokens = await Promise.all([mint(keys, 'other'), mint(keys, 'other'), mint(keys, 'other')])
@@ -79,7 +65,7 @@ for (const kind of databaseKinds) {
     })
 
     t.test('made-up key ids reload the keys at most once a second', async (t) => {
-      const counted = counting(db)
+      const counted = countingStatements(db)
       const keys = new AccessTokenKeys({ db: counted, ttlSeconds: 60, now: () => nowMs })
       const genuine = await mint(keys)
       const [header, payload] = genuine.split('.')

@@ -1,25 +1,11 @@
 import t from 'tap'
-import type { Queryable } from '../../src/storage/database.js'
 import { migrate } from '../../src/storage/migrate.js'
 import { insertParticipant } from '../../src/storage/participant-repository.js'
 import { TokenUseBatcher } from '../../src/tokens/token-use-batcher.js'
-import { createTestDatabase, databaseKinds } from '../helpers/databases.js'
+import { countingStatements, createTestDatabase, databaseKinds } from '../helpers/databases.js'
 
 const expiresAt = new Date(Date.now() + 300_000)
 const use = (participantId: string, jti: string) => ({ participantId, jti, issuer: 'did:web:verifier.example', expiresAt })
-
-/** Counts the statements that reach the database. */
-function counting(db: Queryable): Queryable & { statements: number } {
-  const counter = {
-    statements: 0,
-    query: ((sql, params) => {
-      counter.statements += 1
-      return db.query(sql, params)
-    }) as Queryable['query'],
-    exec: (sql: string) => db.exec(sql),
-  }
-  return counter
-}
 
 for (const kind of databaseKinds) {
   t.test(`${kind}: token use batcher`, async (t) => {
@@ -36,7 +22,7 @@ for (const kind of databaseKinds) {
     })
 
     t.test('concurrent uses share one statement', async (t) => {
-      const counted = counting(db)
+      const counted = countingStatements(db)
       const batcher = new TokenUseBatcher(counted)
       const results = await Promise.all(Array.from({ length: 50 }, (_, i) => batcher.record(use('holder', `b-${i}`))))
       t.same(results, Array(50).fill(true))
@@ -52,7 +38,7 @@ for (const kind of databaseKinds) {
     })
 
     t.test('large bursts are split into several statements', async (t) => {
-      const counted = counting(db)
+      const counted = countingStatements(db)
       const batcher = new TokenUseBatcher(counted)
       const results = await Promise.all(Array.from({ length: 450 }, (_, i) => batcher.record(use('holder', `d-${i}`))))
       t.equal(results.filter(Boolean).length, 450)
