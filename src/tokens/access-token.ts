@@ -76,10 +76,11 @@ export async function verifyAccessToken(
     throw new TokenError('ERR_ACCESS_TOKEN_INVALID', 'the Self-Issued ID token carries no access token in "token"')
   }
   const { header, payload } = decodeAccessToken(token)
+  // The MAC comes first, so no claim of a token this service did not mint is acted on.
+  await verifyMac(keys, token, header, check.participantId)
   checkMintedBy(payload, check.holderDid)
   checkBoundTo(payload, check.presenterDid)
   checkAccessTokenTimes(payload, check.nowSeconds, check.leewaySeconds)
-  await verifyMac(keys, token, header, check.participantId)
   const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : []
   return {
     scopes: scopes.map(parseScope).filter((scope): scope is Scope => scope !== undefined),
