@@ -4,7 +4,13 @@ import { decodeProtectedHeader, importJWK, jwtVerify } from 'jose'
 import t from 'tap'
 import { AppError } from '../../src/errors/app-error.js'
 import { signJwt } from '../../src/keys/sign-jwt.js'
+import { parseJwtCredential } from '../../src/credentials/parsed-credential.js'
+import { HolderSnapshots } from '../../src/holder/holder-snapshots.js'
+import { PresentationService } from '../../src/holder/presentation-service.js'
+import { createLogger } from '../../src/observability/logger.js'
+import { insertCredential } from '../../src/storage/credential-repository.js'
 import { SecureTokenService } from '../../src/sts/sts-service.js'
+import { mintAccessToken } from '../../src/tokens/access-token.js'
 import { AccessTokenKeys } from '../../src/tokens/access-token-keys.js'
 import { createTestDatabase } from '../helpers/databases.js'
 import {
@@ -17,6 +23,7 @@ import {
   rejectionOf,
   testKmsClient,
 } from '../helpers/keys.js'
+import { createTestParty } from '../helpers/test-party.js'
 
 // These tests run against a KMS emulator (moto server mode, see .ci/start-kms.sh) through the
 // real AWS SDK. Storage runs on the embedded database; the storage tests cover PostgreSQL.
@@ -90,6 +97,40 @@ t.test('aws-kms STS token with an access token takes one KMS call', options, asy
   t.same(calls.map((call) => call.command), ['SignCommand'], 'the SI token is signed in KMS and the access token only MACed')
   const verified = await jwtVerify(token, await importJWK(key.publicJwk, 'ES256'), { audience: request.audience })
   t.equal(decodeProtectedHeader(verified.payload.token as string).alg, 'HS256')
+})
+
+t.test('aws-kms presentation of three credentials takes one KMS call', options, async (t) => {
+  const db = await createTestDatabase(t, 'embedded')
+  const store = await openTestKeyStore(t, db, kmsEnvironment(endpoint))
+  const holder = await addParticipant(db, 'acme')
+  const key = await store.keyManager.create('acme', { usages: ['sign_token', 'sign_presentation'], custody: 'aws-kms' })
+  const issuer = await createTestParty('did:web:issuer.example')
+  const types = ['MembershipCredential', 'BpnCredential', 'DataExchangeGovernanceCredential']
+  const now = Math.floor(Date.now() / 1000)
+  for (const type of types) {
+    const raw = await issuer.sign({ iss: issuer.did, sub: holder.did, nbf: now - 60, exp: now + 3600, vc: { type: ['VerifiableCredential', type], issuer: issuer.did, credentialSubject: { id: holder.did } } })
+    await insertCredential(db, { participantId: 'acme', credential: parseJwtCredential(raw) })
+  }
+  const snapshots = new HolderSnapshots(db, createLogger('silent'))
+  await snapshots.start()
+  t.teardown(() => snapshots.stop())
+  const accessTokenKeys = new AccessTokenKeys({ db, ttlSeconds: 60 })
+  const presentations = new PresentationService({ snapshots, keyManager: store.keyManager, accessTokenKeys, leewaySeconds: 5, presentationTtlSeconds: 300 })
+  const verifierDid = 'did:web:verifier.example'
+  const scopes = types.map((type) => `org.eclipse.tractusx.vc.type:${type}:read`)
+  const query = async () => {
+    const accessToken = await mintAccessToken(accessTokenKeys, 'acme', { holderDid: holder.did, verifierDid, scopes }, { ttlSeconds: 300, nowSeconds: now })
+    const caller = { issuer: verifierDid, accessToken, payload: {} }
+    return presentations.answer(holder, caller, { '@context': ['https://w3id.org/dspace-dcp/v1.0/dcp.jsonld'], type: 'PresentationQueryMessage', scope: scopes })
+  }
+  await query()
+
+  const calls = recordKmsCalls(store.kmsClient!)
+  const outcome = await query()
+  t.same(calls.map((call) => call.command), ['SignCommand'], 'one signature for the one presentation')
+  const vp = outcome.response.presentation[0] as string
+  const verified = await jwtVerify(vp, await importJWK(key.publicJwk, 'ES256'), { audience: verifierDid })
+  t.equal((verified.payload.vp as { verifiableCredential: string[] }).verifiableCredential.length, 3)
 })
 
 t.test('aws-kms signs large inputs as a digest', options, async (t) => {
