@@ -10,3 +10,10 @@ CREATE TABLE access_token_keys (
   created_at      timestamptz NOT NULL DEFAULT clock_timestamp(),
   PRIMARY KEY (participant_id, id)
 );
+
+-- A new, rotated or deleted key notifies the channel that replicas already listen on for holder
+-- changes, so each replica drops its cached keys of the participant at once.
+CREATE TRIGGER access_token_keys_changed AFTER INSERT OR UPDATE OR DELETE ON access_token_keys
+  FOR EACH ROW EXECUTE FUNCTION notify_holder_changed();
+CREATE TRIGGER access_token_keys_truncated AFTER TRUNCATE ON access_token_keys
+  FOR EACH STATEMENT EXECUTE FUNCTION notify_holder_changed();

@@ -73,8 +73,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const hostedDids = new HostedDidLookup(db, config.publicBaseUrl, config.keys.cacheTtlSeconds)
     const resolver = new DidResolver({ config: config.did, localDocuments: hostedDids.documentOf, logger })
     const ownKeys = new OwnVerificationKeys(keyManager, config.keys.cacheTtlSeconds)
-    const accessTokenKeys = new AccessTokenKeys({ db, ttlSeconds: config.keys.cacheTtlSeconds })
     const holderSnapshots = new HolderSnapshots(db, logger)
+    const accessTokenKeys = new AccessTokenKeys({ db, ttlSeconds: config.keys.cacheTtlSeconds, changes: holderSnapshots })
     snapshots = holderSnapshots
     await holderSnapshots.start()
     const context: AppContext = {

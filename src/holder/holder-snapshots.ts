@@ -12,7 +12,7 @@ export interface HolderSnapshot {
   rules: VerifierAccessRule[]
 }
 
-/** Notification channel of the triggers on `holder_credentials` and `verifier_access_rules`. */
+/** Notification channel of the triggers on `holder_credentials`, `verifier_access_rules` and `access_token_keys`. */
 export const holderChangeChannel = 'dcp_holder_changed'
 
 /** Notification payload that names every holder, sent after a TRUNCATE. */
@@ -32,6 +32,7 @@ export class HolderSnapshots {
   readonly #db: Database
   readonly #logger: Logger
   readonly #cache = new ExpiringCache<string, Promise<HolderSnapshot>>({ ttlMs: snapshotTtlMs, maxEntries: maxHolders })
+  readonly #changeListeners: Array<(participantId: string) => void> = []
   #subscription: Subscription | undefined
 
   constructor(db: Database, logger: Logger) {
@@ -44,15 +45,25 @@ export class HolderSnapshots {
       notify: (participantId) => {
         if (participantId === everyHolder) this.#cache.clear()
         else this.#cache.delete(participantId)
+        for (const listener of this.#changeListeners) listener(participantId)
       },
       reset: (listening) => {
         this.#cache.clear()
+        for (const listener of this.#changeListeners) listener(everyHolder)
         if (listening) this.#logger.info({ channel: holderChangeChannel }, 'listening for holder changes')
       },
       error: (error) => {
         this.#logger.warn({ err: error, channel: holderChangeChannel }, 'holder change listener failed; presentation queries read the database until it reconnects')
       },
     })
+  }
+
+  /**
+   * Adds a listener for the participant id of each change notification, `*` for every
+   * participant, which it also receives when notifications may have been missed.
+   */
+  addChangeListener(listener: (participantId: string) => void): void {
+    this.#changeListeners.push(listener)
   }
 
   async stop(): Promise<void> {

@@ -93,8 +93,11 @@ export async function inspectAccessToken(
     await list.run('MAC by a current access token key of this participant', () =>
       verifyMac(local.accessTokenKeys, raw, decodeAccessToken(raw).header, local.participant.id),
     )
-  } else {
+  } else if (header.alg === 'HS256') {
     list.note('whether this service minted the access token is not checked, as only the service has its MAC key; give --participant and DATABASE_URL')
+  } else if (holderDid !== undefined) {
+    // An access token of another wallet, signed by its holder.
+    await inspectSignature(list, context, { raw, header, signerDid: holderDid, purpose: purposeOf.siToken, tokenName: accessTokenName })
   }
   return list.toInspection('access-token', { header, payload })
 }

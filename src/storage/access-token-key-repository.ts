@@ -26,6 +26,15 @@ export async function insertAccessTokenKey(db: Queryable, input: { participantId
   await db.query('INSERT INTO access_token_keys (participant_id, id, secret) VALUES ($1, $2, $3)', [input.participantId, input.id, input.secret])
 }
 
+/**
+ * Locks the participant's row until the transaction ends, so key changes of one participant run
+ * one after another. Returns false when there is no such participant.
+ */
+export async function lockParticipantKeys(tx: Queryable, participantId: string): Promise<boolean> {
+  const result = await tx.query('SELECT id FROM participants WHERE id = $1 FOR UPDATE', [participantId])
+  return result.rowCount > 0
+}
+
 /** Deletes all but the `keep` newest keys of the participant and returns how many went. */
 export async function pruneAccessTokenKeys(db: Queryable, participantId: string, keep: number): Promise<number> {
   const result = await db.query(

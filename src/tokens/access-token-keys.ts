@@ -1,22 +1,33 @@
 import { randomBytes } from 'node:crypto'
 import { ExpiringCache } from '../keys/expiring-cache.js'
-import type { Queryable } from '../storage/database.js'
+import type { Database, Queryable } from '../storage/database.js'
 import {
   insertAccessTokenKey,
   listAccessTokenKeys,
+  lockParticipantKeys,
   pruneAccessTokenKeys,
   type AccessTokenKey,
 } from '../storage/access-token-key-repository.js'
 
+/** Change notifications of participants, as the holder snapshots receive them. */
+export interface ParticipantChanges {
+  addChangeListener(listener: (participantId: string) => void): void
+}
+
 export interface AccessTokenKeysOptions {
-  db: Queryable
-  /** How long a participant's keys are cached; another replica's rotation shows within it. */
+  db: Pick<Database, 'query' | 'exec' | 'transaction'>
+  /** How long a participant's keys are cached when no change notification drops them sooner. */
   ttlSeconds: number
+  /**
+   * Notifications that drop a participant's cached keys when another replica creates, rotates or
+   * deletes one. Without them, or while they do not arrive, a change shows within `ttlSeconds`.
+   */
+  changes?: ParticipantChanges
   now?: () => number
 }
 
-// A token with an unknown key id reloads the participant's keys at most this often, so a key
-// created on another replica is found within a second and made-up ids cannot flood the database.
+// A token with an unknown key id reloads the participant's keys at most this often. That finds a
+// key created on another replica whose notification was missed, and made-up ids cannot flood the database.
 const reloadIntervalMs = 1000
 // A rotation keeps the key before it, so tokens minted just before it stay valid until they expire.
 const keptAfterRotation = 2
@@ -26,7 +37,7 @@ const keptAfterRotation = 2
  * STS mints its first access token; replicas read the keys from the database and cache them.
  */
 export class AccessTokenKeys {
-  readonly #db: Queryable
+  readonly #db: AccessTokenKeysOptions['db']
   readonly #now: () => number
   readonly #cache: ExpiringCache<string, Promise<AccessTokenKey[]>>
   readonly #loadedAt = new Map<string, number>()
@@ -36,14 +47,18 @@ export class AccessTokenKeys {
     this.#db = options.db
     this.#now = options.now ?? Date.now
     this.#cache = new ExpiringCache({ ttlMs: options.ttlSeconds * 1000, maxEntries: 10_000, now: this.#now })
+    options.changes?.addChangeListener((participantId) => {
+      if (participantId === '*') this.#cache.clear()
+      else this.#cache.delete(participantId)
+    })
   }
 
   /** Returns the key for the participant's new tokens: its newest, created when it has none. */
   async current(participantId: string): Promise<AccessTokenKey> {
     const newest = (await this.#keys(participantId))[0]
     if (newest !== undefined) return newest
-    // Concurrent first tokens in this process share one new key. Other replicas may add their own,
-    // and tokens of those verify as well.
+    // Concurrent first tokens in this process share one creation. Another replica that creates the
+    // first key at the same time finds this one under the participant's lock, or the reverse.
     let pending = this.#creating.get(participantId)
     if (pending === undefined) {
       pending = this.#create(participantId).finally(() => this.#creating.delete(participantId))
@@ -67,6 +82,7 @@ export class AccessTokenKeys {
    */
   async rotate(participantId: string, db: Queryable = this.#db): Promise<{ id: string; createdAt: Date }> {
     const key = newKey()
+    await lockParticipantKeys(db, participantId)
     await insertAccessTokenKey(db, { participantId, ...key })
     await pruneAccessTokenKeys(db, participantId, keptAfterRotation)
     this.forget(participantId)
@@ -80,7 +96,11 @@ export class AccessTokenKeys {
   }
 
   async #create(participantId: string): Promise<AccessTokenKey> {
-    await insertAccessTokenKey(this.#db, { participantId, ...newKey() })
+    // Under the participant's lock, so another replica's first key or a rotation is seen and kept.
+    await this.#db.transaction(async (tx) => {
+      await lockParticipantKeys(tx, participantId)
+      if ((await listAccessTokenKeys(tx, participantId)).length === 0) await insertAccessTokenKey(tx, { participantId, ...newKey() })
+    })
     this.#cache.delete(participantId)
     return this.#newest(participantId)
   }

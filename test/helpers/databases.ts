@@ -64,8 +64,8 @@ async function withAdminClient<T>(url: string, work: (client: pg.Client) => Prom
   }
 }
 
-/** Wraps a database so that a test can count the statements that reach it. */
-export function countingStatements(db: Queryable): Queryable & { statements: number } {
+/** Wraps a database so that a test can count the statements that reach it outside transactions. */
+export function countingStatements(db: Database): Pick<Database, 'query' | 'exec' | 'transaction'> & { statements: number } {
   const counter = {
     statements: 0,
     query: ((sql, params) => {
@@ -73,6 +73,7 @@ export function countingStatements(db: Queryable): Queryable & { statements: num
       return db.query(sql, params)
     }) as Queryable['query'],
     exec: (sql: string) => db.exec(sql),
+    transaction: ((work) => db.transaction(work)) as Database['transaction'],
   }
   return counter
 }

@@ -98,6 +98,8 @@ for (const kind of databaseKinds) {
         ['sts-client.set-secret', 'sts-client.rotate-access-token-key', 'sts-client.rotate-access-token-key', 'sts-client.set-secret', 'sts-client.rotate-secret', 'participant.create'],
         'a body that fails the schema changes nothing and is not audited',
       )
+      const rotation = audit.find((row: { action: string }) => row.action === 'sts-client.rotate-access-token-key')
+      t.type(rotation.detail.newKeyId, 'string', 'a key rotation records the new key id')
       const key = (await adminRequest(app, 'POST', '/v1/participants/companyy/api-keys', { body: { name: 'y' } })).json()
       const forbidden = await adminRequest(app, 'POST', '/v1/participants/companyx/sts-client/rotate-secret', { token: key.token })
       t.equal(forbidden.statusCode, 403)

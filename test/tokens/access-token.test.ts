@@ -5,6 +5,8 @@ import { migrate } from '../../src/storage/migrate.js'
 import { deleteParticipant, insertParticipant } from '../../src/storage/participant-repository.js'
 import { mintAccessToken, verifyAccessToken } from '../../src/tokens/access-token.js'
 import { AccessTokenKeys } from '../../src/tokens/access-token-keys.js'
+import { HolderSnapshots } from '../../src/holder/holder-snapshots.js'
+import { createLogger } from '../../src/observability/logger.js'
 import { countingStatements, createTestDatabase, databaseKinds } from '../helpers/databases.js'
 
 const holderDid = 'did:web:holder.example'
@@ -118,6 +120,46 @@ for (const kind of databaseKinds) {
       t.match(await refusal(keys, beforeFirst), /not MACed with a current key/, 'a key two rotations old is gone')
       const { rows } = await db.query(`SELECT count(*)::int AS n FROM access_token_keys WHERE participant_id = 'holder'`)
       t.equal(rows[0]!.n, 2)
+    })
+
+    t.test('replicas drop cached keys when another replica changes them', async (t) => {
+      await db.query(`DELETE FROM access_token_keys WHERE participant_id = 'holder'`)
+      const replica = async () => {
+        const snapshots = new HolderSnapshots(db, createLogger('silent'))
+        await snapshots.start()
+        t.teardown(() => snapshots.stop())
+        return { snapshots, keys: new AccessTokenKeys({ db, ttlSeconds: 600, changes: snapshots }) }
+      }
+      const a = await replica()
+      const b = await replica()
+      const notified = () => new Promise<void>((resolve) => b.snapshots.addChangeListener((id) => id === 'holder' && resolve()))
+
+      t.equal(await b.keys.find('holder', 'none'), undefined, 'b caches that the holder has no key')
+      let arrived = notified()
+      const first = await mint(a.keys)
+      await arrived
+      const second = await mint(b.keys)
+      t.equal(decodeProtectedHeader(second).kid, decodeProtectedHeader(first).kid, 'b mints with the key a created instead of adding one')
+      t.equal(await refusal(b.keys, first), 'accepted')
+
+      arrived = notified()
+      await db.transaction((tx) => a.keys.rotate('holder', tx))
+      await db.transaction((tx) => a.keys.rotate('holder', tx))
+      await arrived
+      t.match(await refusal(b.keys, first), /not MACed with a current key/, 'b refuses the deleted key long before its cache expires')
+      const fromB = await mint(b.keys)
+      t.not(decodeProtectedHeader(fromB).kid, decodeProtectedHeader(first).kid, 'b mints with the newest key')
+      t.equal(await refusal(a.keys, fromB), 'accepted')
+    })
+
+    t.test('concurrent rotations keep two keys', async (t) => {
+      const keys = new AccessTokenKeys({ db, ttlSeconds: 60 })
+      await mint(keys)
+      const rotated = await Promise.all([1, 2, 3].map(() => db.transaction((tx) => keys.rotate('holder', tx))))
+      const { rows } = await db.query<{ id: string }>(`SELECT id FROM access_token_keys WHERE participant_id = 'holder' ORDER BY created_at DESC`)
+      t.equal(rows.length, 2)
+      t.ok(rotated.some((key) => key.id === rows[0]!.id), 'the newest key is one a rotation reported')
+      t.equal(decodeProtectedHeader(await mint(keys)).kid, rows[0]!.id, 'new tokens use it')
     })
 
     t.test('a key of another participant does not verify', async (t) => {

@@ -87,7 +87,12 @@ export const stsClientRoutes: FastifyPluginAsyncTypebox<{ context: AppContext }>
       const key = await audited(
         request,
         db,
-        { action: 'sts-client.rotate-access-token-key', target: `sts-client:${participantId}`, participantId },
+        {
+          action: 'sts-client.rotate-access-token-key',
+          target: `sts-client:${participantId}`,
+          participantId,
+          resultDetail: (key) => ({ newKeyId: (key as { id: string }).id }),
+        },
         async (tx) => {
           await getParticipant(tx, participantId)
           return context.accessTokenKeys.rotate(participantId, tx)
