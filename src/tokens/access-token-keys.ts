@@ -117,7 +117,11 @@ export class AccessTokenKeys {
       keys = listAccessTokenKeys(this.#db, participantId)
       this.#cache.set(participantId, keys)
       this.#loadedAt.set(participantId, this.#now())
-      keys.catch(() => this.#cache.delete(participantId))
+      const loading = keys
+      // A failed read is not kept, unless a newer read has replaced it already.
+      loading.catch(() => {
+        if (this.#cache.get(participantId) === loading) this.#cache.delete(participantId)
+      })
     }
     return keys
   }
