@@ -97,6 +97,11 @@ export function jwsSignatureVerifies(token: string, publicKey: JwsPublicKey): bo
   return verify(parameters.digest, signingInput, publicKey.key, signature)
 }
 
+/** Encodes a JSON value as one base64url part of a JWS. */
+export function encodeJsonPart(value: object): string {
+  return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url')
+}
+
 /** Decodes one base64url part of a JWS as a JSON object; undefined when it is anything else. */
 export function decodeJsonObjectPart(part: string): Record<string, unknown> | undefined {
   try {

@@ -1,4 +1,5 @@
 import type { JWSHeaderParameters, JWTPayload } from 'jose'
+import { encodeJsonPart } from './jws-public-key.js'
 import type { KeyManager } from './key-manager.js'
 import type { KeyUsage } from './key.js'
 import type { SignOptions } from './key-pair.js'
@@ -21,11 +22,7 @@ export async function signJwt(
 ): Promise<string> {
   const key = await keyManager.defaultKeyForDid(participantDid, usage)
   const protectedHeader = { ...header, alg: key.algorithm, kid: `${participantDid}#${key.fragment}` }
-  const signingInput = `${encode(protectedHeader)}.${encode(payload)}`
+  const signingInput = `${encodeJsonPart(protectedHeader)}.${encodeJsonPart(payload)}`
   const signature = await keyManager.sign(key, Buffer.from(signingInput, 'latin1'), options)
   return `${signingInput}.${Buffer.from(signature).toString('base64url')}`
-}
-
-function encode(value: object): string {
-  return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url')
 }

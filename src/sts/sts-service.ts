@@ -64,7 +64,7 @@ export class SecureTokenService {
 
   /** Mints an SI token for a client that is already authenticated, such as by a DIM bearer token. */
   async issueFor(client: StsClientCredential, request: Omit<StsTokenRequest, 'clientId' | 'clientSecret'>): Promise<StsTokenResponse> {
-    const { tokens, keyManager } = this.#options
+    const { tokens, keyManager, accessTokenKeys } = this.#options
     const nowSeconds = Math.floor(this.#now() / 1000)
     const did = client.participantDid
 
@@ -72,7 +72,7 @@ export class SecureTokenService {
     const scopes = splitScopeList(request.bearerAccessScope)
     if (scopes.length > 0) {
       embedded = await mintAccessToken(
-        this.#options.accessTokenKeys,
+        accessTokenKeys,
         client.participantId,
         { holderDid: did, verifierDid: request.audience, scopes },
         { ttlSeconds: tokens.accessTokenTtlSeconds, nowSeconds },

@@ -83,11 +83,10 @@ export class AccessTokenKeys {
   async rotate(participantId: string, db: Queryable = this.#db): Promise<{ id: string; createdAt: Date }> {
     const key = newKey()
     await lockParticipantKeys(db, participantId)
-    await insertAccessTokenKey(db, { participantId, ...key })
+    const createdAt = await insertAccessTokenKey(db, { participantId, ...key })
     await pruneAccessTokenKeys(db, participantId, keptAfterRotation)
     this.forget(participantId)
-    const created = (await listAccessTokenKeys(db, participantId)).find((candidate) => candidate.id === key.id)!
-    return { id: created.id, createdAt: created.createdAt }
+    return { id: key.id, createdAt }
   }
 
   /** Drops the participant's cached keys, after a change in this process. */

@@ -1,7 +1,7 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto'
 import type { JWTPayload } from 'jose'
 import { parseScope, type Scope } from '../dcp/scope.js'
-import { decodeJsonObjectPart } from '../keys/jws-public-key.js'
+import { decodeJsonObjectPart, encodeJsonPart } from '../keys/jws-public-key.js'
 import type { AccessTokenKeys } from './access-token-keys.js'
 import { audienceContains } from './decode-jwt.js'
 import { checkTimeClaims } from './time-claims.js'
@@ -43,7 +43,7 @@ export async function mintAccessToken(
     iat: options.nowSeconds,
     exp: options.nowSeconds + options.ttlSeconds,
   }
-  const signingInput = `${encodePart({ alg: macAlgorithm, typ: 'JWT', kid: key.id })}.${encodePart(payload)}`
+  const signingInput = `${encodeJsonPart({ alg: macAlgorithm, typ: 'JWT', kid: key.id })}.${encodeJsonPart(payload)}`
   return `${signingInput}.${mac(key.secret, signingInput)}`
 }
 
@@ -118,7 +118,7 @@ export interface DecodedAccessToken {
   payload: JWTPayload
 }
 
-/** Decodes an access token's header and claims; the header must name HS256 and a key id. */
+/** Decodes an access token's header and claims. The header must name HS256 and a key id. */
 export function decodeAccessToken(token: string): DecodedAccessToken {
   const header = compactJws.test(token) ? decodeJsonObjectPart(token.slice(0, token.indexOf('.'))) : undefined
   const payload = header === undefined ? undefined : decodeJsonObjectPart(token.slice(token.indexOf('.') + 1, token.lastIndexOf('.')))
@@ -145,8 +145,4 @@ const compactJws = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
 
 function mac(secret: Buffer, signingInput: string): string {
   return createHmac('sha256', secret).update(signingInput, 'latin1').digest('base64url')
-}
-
-function encodePart(value: object): string {
-  return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url')
 }

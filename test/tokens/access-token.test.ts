@@ -29,9 +29,9 @@ for (const kind of databaseKinds) {
       mintAccessToken(keys, participantId, { holderDid, verifierDid, scopes }, { ttlSeconds: 300, nowSeconds: nowSeconds() })
     const check = (keys: AccessTokenKeys, token: string) =>
       verifyAccessToken(keys, token, { participantId: 'holder', holderDid, presenterDid: verifierDid, nowSeconds: nowSeconds(), leewaySeconds: 5 })
-    const refusal = (keys: AccessTokenKeys, token: string) => check(keys, token).then(() => 'accepted', (error: Error & { code?: string }) => `${error.code}: ${error.message}`)
+    const outcomeOf = (keys: AccessTokenKeys, token: string) => check(keys, token).then(() => 'accepted', (error: Error & { code?: string }) => `${error.code}: ${error.message}`)
 
-    t.test('a minted token is an HS256 JWT with the grant, and verifies', async (t) => {
+    t.test('minted token verifies as HS256', async (t) => {
       const keys = new AccessTokenKeys({ db, ttlSeconds: 60 })
       const token = await mint(keys)
       const header = decodeProtectedHeader(token)
@@ -43,7 +43,7 @@ for (const kind of databaseKinds) {
       t.equal(verified.jti, decodeJwt(token).jti)
     })
 
-    t.test('concurrent first tokens share one key, and later ones read it from memory', async (t) => {
+    t.test('first tokens share one key', async (t) => {
       const counted = countingStatements(db)
       const keys = new AccessTokenKeys({ db: counted, ttlSeconds: 60 })
       await db.query(`DELETE FROM access_token_keys WHERE participant_id = 'other'`)
@@ -56,17 +56,17 @@ for (const kind of databaseKinds) {
       t.equal(counted.statements, statements, 'no statement for a token minted with a cached key')
     })
 
-    t.test('a replica finds a key that another replica created', async (t) => {
+    t.test("replica finds another replica's key", async (t) => {
       await db.query(`DELETE FROM access_token_keys WHERE participant_id = 'holder'`)
       const checking = new AccessTokenKeys({ db, ttlSeconds: 60, now: () => nowMs })
       t.equal(await checking.find('holder', 'none'), undefined, 'the participant has no key yet')
       const token = await mint(new AccessTokenKeys({ db, ttlSeconds: 60 }))
-      t.match(await refusal(checking, token), /not MACed with a current key/, 'within a second of the last load the keys are not read again')
+      t.match(await outcomeOf(checking, token), /not MACed with a current key/, 'within a second of the last load the keys are not read again')
       nowMs += 1001
-      t.equal(await refusal(checking, token), 'accepted', 'then the unknown key id reloads them, long before the cache expires')
+      t.equal(await outcomeOf(checking, token), 'accepted', 'then the unknown key id reloads them, long before the cache expires')
     })
 
-    t.test('made-up key ids reload the keys at most once a second', async (t) => {
+    t.test('unknown key ids reload once a second', async (t) => {
       const counted = countingStatements(db)
       const keys = new AccessTokenKeys({ db: counted, ttlSeconds: 60, now: () => nowMs })
       const genuine = await mint(keys)
@@ -78,11 +78,11 @@ for (const kind of databaseKinds) {
       t.ok(header)
       nowMs += 1001
       const before = counted.statements
-      for (let i = 0; i < 20; i++) t.match(await refusal(keys, madeUp(`kid-${i}`)), /^ERR_ACCESS_TOKEN_INVALID/)
+      for (let i = 0; i < 20; i++) t.match(await outcomeOf(keys, madeUp(`kid-${i}`)), /^ERR_ACCESS_TOKEN_INVALID/)
       t.equal(counted.statements - before, 1, 'one reload for twenty unknown ids')
     })
 
-    t.test('forged and altered tokens are refused', async (t) => {
+    t.test('forged and altered tokens rejected', async (t) => {
       const keys = new AccessTokenKeys({ db, ttlSeconds: 60 })
       const token = await mint(keys)
       const [header, payload, mac] = token.split('.') as [string, string, string]
@@ -105,24 +105,24 @@ for (const kind of databaseKinds) {
         ['MAC spelled another way', `${header}.${payload}.${respelled}`],
         ['not a JWT', 'faketoken'],
       ]
-      for (const [name, forged] of cases) t.match(await refusal(keys, forged), /^ERR_ACCESS_TOKEN_INVALID: the access token is not/, name)
-      t.equal(await refusal(keys, token), 'accepted', 'the genuine token still verifies')
+      for (const [name, forged] of cases) t.match(await outcomeOf(keys, forged), /^ERR_ACCESS_TOKEN_INVALID: the access token is not/, name)
+      t.equal(await outcomeOf(keys, token), 'accepted', 'the genuine token still verifies')
     })
 
-    t.test('a rotation keeps the previous key and drops older ones', async (t) => {
+    t.test('rotation keeps the previous key', async (t) => {
       const keys = new AccessTokenKeys({ db, ttlSeconds: 60 })
       const beforeFirst = await mint(keys)
       const first = await keys.rotate('holder')
       const beforeSecond = await mint(keys)
       t.equal(decodeProtectedHeader(beforeSecond).kid, first.id, 'new tokens use the new key')
       await keys.rotate('holder')
-      t.equal(await refusal(keys, beforeSecond), 'accepted', 'the key before the rotation still verifies')
-      t.match(await refusal(keys, beforeFirst), /not MACed with a current key/, 'a key two rotations old is gone')
+      t.equal(await outcomeOf(keys, beforeSecond), 'accepted', 'the key before the rotation still verifies')
+      t.match(await outcomeOf(keys, beforeFirst), /not MACed with a current key/, 'a key two rotations old is gone')
       const { rows } = await db.query(`SELECT count(*)::int AS n FROM access_token_keys WHERE participant_id = 'holder'`)
       t.equal(rows[0]!.n, 2)
     })
 
-    t.test('replicas drop cached keys when another replica changes them', async (t) => {
+    t.test('replicas drop keys on notification', async (t) => {
       await db.query(`DELETE FROM access_token_keys WHERE participant_id = 'holder'`)
       const replica = async () => {
         const snapshots = new HolderSnapshots(db, createLogger('silent'))
@@ -130,26 +130,26 @@ for (const kind of databaseKinds) {
         t.teardown(() => snapshots.stop())
         return { snapshots, keys: new AccessTokenKeys({ db, ttlSeconds: 600, changes: snapshots }) }
       }
-      const a = await replica()
-      const b = await replica()
-      const notified = () => new Promise<void>((resolve) => b.snapshots.addChangeListener((id) => id === 'holder' && resolve()))
+      const replicaOne = await replica()
+      const replicaTwo = await replica()
+      const notified = () => new Promise<void>((resolve) => replicaTwo.snapshots.addChangeListener((id) => id === 'holder' && resolve()))
 
-      t.equal(await b.keys.find('holder', 'none'), undefined, 'b caches that the holder has no key')
+      t.equal(await replicaTwo.keys.find('holder', 'none'), undefined, 'b caches that the holder has no key')
       let arrived = notified()
-      const first = await mint(a.keys)
+      const first = await mint(replicaOne.keys)
       await arrived
-      const second = await mint(b.keys)
+      const second = await mint(replicaTwo.keys)
       t.equal(decodeProtectedHeader(second).kid, decodeProtectedHeader(first).kid, 'b mints with the key a created instead of adding one')
-      t.equal(await refusal(b.keys, first), 'accepted')
+      t.equal(await outcomeOf(replicaTwo.keys, first), 'accepted')
 
       arrived = notified()
-      await db.transaction((tx) => a.keys.rotate('holder', tx))
-      await db.transaction((tx) => a.keys.rotate('holder', tx))
+      await db.transaction((tx) => replicaOne.keys.rotate('holder', tx))
+      await db.transaction((tx) => replicaOne.keys.rotate('holder', tx))
       await arrived
-      t.match(await refusal(b.keys, first), /not MACed with a current key/, 'b refuses the deleted key long before its cache expires')
-      const fromB = await mint(b.keys)
+      t.match(await outcomeOf(replicaTwo.keys, first), /not MACed with a current key/, 'b refuses the deleted key long before its cache expires')
+      const fromB = await mint(replicaTwo.keys)
       t.not(decodeProtectedHeader(fromB).kid, decodeProtectedHeader(first).kid, 'b mints with the newest key')
-      t.equal(await refusal(a.keys, fromB), 'accepted')
+      t.equal(await outcomeOf(replicaOne.keys, fromB), 'accepted')
     })
 
     t.test('concurrent rotations keep two keys', async (t) => {
@@ -162,10 +162,10 @@ for (const kind of databaseKinds) {
       t.equal(decodeProtectedHeader(await mint(keys)).kid, rows[0]!.id, 'new tokens use it')
     })
 
-    t.test('a key of another participant does not verify', async (t) => {
+    t.test("other participant's key rejected", async (t) => {
       const keys = new AccessTokenKeys({ db, ttlSeconds: 60 })
       const othersToken = await mint(keys, 'other')
-      t.match(await refusal(keys, othersToken), /not MACed with a current key of this participant/)
+      t.match(await outcomeOf(keys, othersToken), /not MACed with a current key of this participant/)
     })
 
     t.test('keys go with their participant', async (t) => {
