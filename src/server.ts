@@ -28,6 +28,7 @@ import { openDatabase } from './storage/open-database.js'
 import { createIssuerServices, issuerTasks } from './issuer/issuer-services.js'
 import { createCredentialRequestService, credentialRequestTasks } from './holder/credential-request-tasks.js'
 import { InFlightRequests } from './http/in-flight-requests.js'
+import { threadPoolSize } from './config/thread-pool-size.js'
 
 export interface StartOptions {
   logger?: Logger
@@ -134,7 +135,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       throw error
     })
     for (const task of tasks) task.start()
-    logger.info({ publicUrl, internalUrl, database: db.kind }, 'dcp-identity started')
+    logger.info({ publicUrl, internalUrl, database: db.kind, threadPoolSize: threadPoolSize() }, 'dcp-identity started')
 
     let closing: Promise<void> | undefined
     const openKeys = keyStore

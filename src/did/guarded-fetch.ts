@@ -2,7 +2,9 @@ import type { LookupAddress } from 'node:dns'
 import http, { type IncomingMessage } from 'node:http'
 import https from 'node:https'
 import { DidError, quoteRemote } from './did-error.js'
-import { bareHostname, pinnedLookup, resolveAllowedAddresses, systemLookup, type HostLookup } from './guarded-lookup.js'
+import { abortable } from './abortable.js'
+import { systemLookup, type HostLookup } from './bounded-lookup.js'
+import { bareHostname, pinnedLookup, resolveAllowedAddresses } from './guarded-lookup.js'
 import { defaultPort, type HostAllowList } from './host-allow-list.js'
 import { readJsonBody, type JsonResponse } from './json-response.js'
 
@@ -81,7 +83,7 @@ async function followRedirects<T>(
   for (let redirects = 0; ; redirects += 1) {
     const port = checkScheme(url, options.allowList)
     const lookup = options.lookup ?? systemLookup
-    const addresses = await abortable(resolveAllowedAddresses(url, port, options.allowList, lookup), signal)
+    const addresses = await abortable(resolveAllowedAddresses(url, port, options.allowList, lookup, signal), signal)
     const response = await sendRequest(url, port, addresses, options, signal)
 
     const location = response.headers.location
@@ -169,15 +171,5 @@ function requestFailure(url: URL, error: NodeJS.ErrnoException): DidError {
   const reason = error.code ?? error.message
   return new DidError('ERR_DID_RESOLUTION_FAILED', `request to ${quoteRemote(url.href)} failed (${reason})`, {
     cause: error,
-  })
-}
-
-/** Settles with the promise, or rejects as soon as the signal aborts. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(new Error('aborted'))
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => reject(new Error('aborted'))
-    signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
   })
 }

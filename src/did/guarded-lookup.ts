@@ -1,20 +1,9 @@
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns'
+import type { LookupAddress } from 'node:dns'
 import { isIP, type LookupFunction } from 'node:net'
 import { classifyAddress } from './address-policy.js'
+import type { HostLookup } from './bounded-lookup.js'
 import { DidError, quoteRemote } from './did-error.js'
 import type { HostAllowList } from './host-allow-list.js'
-
-/** Resolves a host name to its addresses; tests pass one that answers without DNS. */
-export type HostLookup = (hostname: string) => Promise<readonly LookupAddress[]>
-
-/** Resolves through the operating system, as `node:http` does by default. */
-export const systemLookup: HostLookup = (hostname) =>
-  new Promise((resolve, reject) => {
-    dnsLookup(hostname, { all: true }, (error, addresses) => {
-      if (error) reject(error)
-      else resolve(addresses)
-    })
-  })
 
 /**
  * Resolves the host of a URL and checks every address before any connection is opened. Throws
@@ -28,9 +17,10 @@ export async function resolveAllowedAddresses(
   port: number,
   allowList: HostAllowList,
   lookup: HostLookup,
+  signal?: AbortSignal,
 ): Promise<readonly LookupAddress[]> {
   const hostname = bareHostname(url)
-  const addresses = await addressesOf(hostname, lookup)
+  const addresses = await addressesOf(hostname, lookup, signal)
   const exempt = allowList.find(hostname, port) !== undefined
 
   for (const { address } of addresses) {
@@ -70,14 +60,14 @@ export function bareHostname(url: URL): string {
   return url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname
 }
 
-async function addressesOf(hostname: string, lookup: HostLookup): Promise<readonly LookupAddress[]> {
+async function addressesOf(hostname: string, lookup: HostLookup, signal: AbortSignal | undefined): Promise<readonly LookupAddress[]> {
   const family = isIP(hostname)
   // node:net connects to a literal address without calling `lookup`, so it is checked as is.
   if (family !== 0) return [{ address: hostname, family }]
 
   let addresses: readonly LookupAddress[]
   try {
-    addresses = await lookup(hostname)
+    addresses = await lookup(hostname, signal)
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? 'lookup failed'
     throw new DidError('ERR_DID_RESOLUTION_FAILED', `DNS lookup of host ${quoteRemote(hostname)} failed (${reason})`, {

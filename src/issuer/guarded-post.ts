@@ -1,7 +1,9 @@
 import http from 'node:http'
 import https from 'node:https'
 import type { GuardedFetchOptions } from '../did/guarded-fetch.js'
-import { bareHostname, pinnedLookup, resolveAllowedAddresses, systemLookup } from '../did/guarded-lookup.js'
+import { abortable } from '../did/abortable.js'
+import { systemLookup } from '../did/bounded-lookup.js'
+import { bareHostname, pinnedLookup, resolveAllowedAddresses } from '../did/guarded-lookup.js'
 import { defaultPort } from '../did/host-allow-list.js'
 
 /** Raised for every failed POST; the message names the URL and the cause, never the body. */
@@ -57,7 +59,8 @@ export async function guardedExchange(
   const controller = new AbortController()
   const timer = setTimeout(() => controller.abort(), options.timeoutMs)
   try {
-    const addresses = await resolveAllowedAddresses(url, port, options.allowList, options.lookup ?? systemLookup)
+    const lookup = options.lookup ?? systemLookup
+    const addresses = await abortable(resolveAllowedAddresses(url, port, options.allowList, lookup, controller.signal), controller.signal)
     return await send(method, url, port, body, headers, { ...options, lookup: pinnedLookup(addresses), signal: controller.signal })
   } catch (error) {
     const reason = controller.signal.aborted ? `timed out after ${options.timeoutMs} ms` : (error as Error).message

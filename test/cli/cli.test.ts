@@ -78,6 +78,7 @@ t.test('serve with no settings: embedded database, generated admin token, SIGTER
   const startLine = JSON.parse(output.split('\n').find((line) => line.includes('dcp-identity started'))!)
   const ready = await fetch(`${startLine.internalUrl}/health/ready`)
   t.equal(ready.status, 200)
+  t.equal(startLine.threadPoolSize, 2, 'the thread pool has two threads unless UV_THREADPOOL_SIZE says otherwise')
 
   const tokenFile = join(dataDir, 'admin-token')
   t.equal(statSync(tokenFile).mode & 0o777, 0o600)

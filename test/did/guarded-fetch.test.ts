@@ -1,5 +1,6 @@
 import t from 'tap'
 import { guardedFetchJson, type GuardedFetchOptions } from '../../src/did/guarded-fetch.js'
+import { boundedLookup } from '../../src/did/bounded-lookup.js'
 import { HostAllowList, type HostRule } from '../../src/did/host-allow-list.js'
 import { fakeLookup, json, spyOnConnect, startServer } from '../helpers/did-servers.js'
 import { rejectionOf } from '../helpers/errors.js'
@@ -369,4 +370,14 @@ t.test('http allowed when an https rule comes first', async (t) => {
   const rules: HostRule[] = [...httpsLocalhost, { hostname: 'localhost', port: server.port, scheme: 'http' }]
   const response = await guardedFetchJson(new URL(`http://localhost:${server.port}/did.json`), options(rules))
   t.same(response.body, document)
+})
+
+t.test('queued lookup times out', async (t) => {
+  const lookup = boundedLookup(1, () => new Promise(() => {}))
+  const first = rejectionOf(guardedFetchJson(new URL('https://held.example.test/did.json'), options([], { lookup, timeoutMs: 50 })))
+  const url = 'https://queued.example.test/did.json'
+  const error = await rejectionOf(guardedFetchJson(new URL(url), options([], { lookup, timeoutMs: 50 })))
+  t.equal(error.code, 'ERR_DID_RESOLUTION_TIMEOUT')
+  t.equal(error.message, `fetching "${url}" took longer than 50 ms`)
+  t.equal((await first).code, 'ERR_DID_RESOLUTION_TIMEOUT')
 })

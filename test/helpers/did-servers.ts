@@ -4,7 +4,7 @@ import https from 'node:https'
 import net from 'node:net'
 import type { AddressInfo } from 'node:net'
 import type { Test } from 'tap'
-import type { HostLookup } from '../../src/did/guarded-lookup.js'
+import type { HostLookup } from '../../src/did/bounded-lookup.js'
 import type { TestCertificate } from './self-signed-certificate.js'
 
 /** A local server on 127.0.0.1 that records the path of every request it receives. */
