@@ -151,6 +151,16 @@ for (const kind of databaseKinds) {
       t.equal((await tokenRequest({ ...base, client_secret: rotated.clientSecret })).statusCode, 200)
     })
 
+    t.test('wrong secret after a match', async (t) => {
+      const secret = (await adminRequest(app, 'POST', '/v1/participants/companyx/sts-client/rotate-secret')).json().clientSecret as string
+      t.equal((await tokenRequest({ ...base, client_secret: secret })).statusCode, 200, 'the right secret matches first')
+      const lastChanged = `${secret.slice(0, -1)}${secret.endsWith('A') ? 'B' : 'A'}`
+      t.equal((await tokenRequest({ ...base, client_secret: lastChanged })).statusCode, 401, 'one character off')
+      t.equal((await tokenRequest({ ...base, client_secret: `${secret}A` })).statusCode, 401, 'one character longer')
+      t.equal((await tokenRequest({ ...base, client_secret: secret.slice(1) })).statusCode, 401, 'one character shorter')
+      t.equal((await tokenRequest({ ...base, client_secret: secret })).statusCode, 200, 'the right secret still matches')
+    })
+
     t.test('deactivated participant gets no token', async (t) => {
       const secret = (await adminRequest(app, 'POST', '/v1/participants/companyx/sts-client/rotate-secret')).json().clientSecret
       await adminRequest(app, 'POST', '/v1/participants/companyx/deactivate')
