@@ -33,14 +33,7 @@ export function createBaseApp(context: AppContext, listener: Listener): FastifyI
     done()
   })
   app.addHook('onResponse', (request, reply, done) => {
-    const labels = {
-      listener,
-      method: request.method,
-      route: request.routeOptions.url ?? 'unmatched',
-      status: String(reply.statusCode),
-    }
-    context.metrics.httpRequests.inc(labels)
-    context.metrics.httpDuration.observe(labels, reply.elapsedTime / 1000)
+    context.metrics.http.record(listener, request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000)
     done()
   })
 

@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client'
+import { HttpMetrics } from './http-metrics.js'
 import type { PoolStats } from '../storage/database.js'
 
 /**
@@ -7,8 +8,7 @@ import type { PoolStats } from '../storage/database.js'
  */
 export interface Metrics {
   registry: Registry
-  httpRequests: Counter<'listener' | 'method' | 'route' | 'status'>
-  httpDuration: Histogram<'listener' | 'method' | 'route' | 'status'>
+  http: HttpMetrics
   stsTokens: Counter<'outcome'>
   presentationQueries: Counter<'outcome'>
 }
@@ -17,19 +17,8 @@ export function createMetrics(poolStats: () => PoolStats): Metrics {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry })
 
-  const httpRequests = new Counter({
-    name: 'dcp_http_requests_total',
-    help: 'HTTP responses sent, by listener, method, route pattern and status.',
-    labelNames: ['listener', 'method', 'route', 'status'] as const,
-    registers: [registry],
-  })
-  const httpDuration = new Histogram({
-    name: 'dcp_http_request_duration_seconds',
-    help: 'Time from receiving a request to sending its response.',
-    labelNames: ['listener', 'method', 'route', 'status'] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [registry],
-  })
+  const http = new HttpMetrics()
+  http.register(registry)
   new Gauge({
     name: 'dcp_db_pool_connections',
     help: 'Database connections by state: total, idle, and waiting clients.',
@@ -54,5 +43,5 @@ export function createMetrics(poolStats: () => PoolStats): Metrics {
     labelNames: ['outcome'] as const,
     registers: [registry],
   })
-  return { registry, httpRequests, httpDuration, stsTokens, presentationQueries }
+  return { registry, http, stsTokens, presentationQueries }
 }
