@@ -88,6 +88,8 @@ function startService(databaseUrl) {
       DID_WEB_HTTP_HOSTS: `127.0.0.1:${verifierPort}`,
       RATE_LIMIT_MAX: '0',
       LOG_LEVEL: 'warn',
+      // The Dockerfile's and the Helm chart's setting, unless the caller sets another.
+      UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '2',
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   })

@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { once } from 'node:events'
 import { createServer } from 'node:net'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { runCli, spawnCli } from '../helpers/cli.js'
 import { createPostgresDatabase } from '../helpers/databases.js'
 
@@ -78,7 +78,6 @@ t.test('serve with no settings: embedded database, generated admin token, SIGTER
   const startLine = JSON.parse(output.split('\n').find((line) => line.includes('dcp-identity started'))!)
   const ready = await fetch(`${startLine.internalUrl}/health/ready`)
   t.equal(ready.status, 200)
-  t.equal(startLine.threadPoolSize, 2, 'the thread pool has two threads unless UV_THREADPOOL_SIZE says otherwise')
 
   const tokenFile = join(dataDir, 'admin-token')
   t.equal(statSync(tokenFile).mode & 0o777, 0o600)
@@ -110,6 +109,30 @@ t.test('serve on a port in use says which port and what to do', async (t) => {
   const result = await runCli(['serve'], { DATA_DIR: freshDir(), PUBLIC_HOST: '127.0.0.1', PUBLIC_PORT: String(port), INTERNAL_PORT: '0' })
   t.equal(result.code, 1)
   t.match(result.stderr, `dcp-identity: port ${port} on 127.0.0.1 is in use by another process; stop it, or choose other ports with PUBLIC_PORT and INTERNAL_PORT`)
+})
+
+/** Starts `serve` on a fresh embedded database and returns its start log line and its thread count. */
+async function startedServe(t: Test, env: Record<string, string>): Promise<{ startLine: Record<string, unknown>; threads: number }> {
+  const child = spawnCli(['serve'], { DATA_DIR: freshDir(), PUBLIC_PORT: '0', INTERNAL_PORT: '0', PUBLIC_HOST: '127.0.0.1', ...env })
+  let output = ''
+  child.stdout!.on('data', (chunk) => (output += chunk))
+  child.stderr!.on('data', (chunk) => (output += chunk))
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve))
+  t.teardown(() => child.kill('SIGKILL'))
+  t.ok(await waitFor(() => /"msg":"dcp-identity started"/.test(output), exited), 'start log written')
+  const startLine = JSON.parse(output.split('\n').find((line) => line.includes('dcp-identity started'))!)
+  // The docs page is read from files with asynchronous fs calls, which start libuv's pool.
+  t.equal((await fetch(`${startLine.internalUrl}/docs/static/index.html`)).status, 200)
+  return { startLine, threads: readdirSync(`/proc/${child.pid}/task`).length }
+}
+
+t.test('serve: thread pool size', { skip: process.platform !== 'linux' && 'threads are counted in /proc' }, async (t) => {
+  const two = await startedServe(t, { UV_THREADPOOL_SIZE: '2' })
+  const four = await startedServe(t, { UV_THREADPOOL_SIZE: '4' })
+  t.equal(two.startLine.threadPoolSize, 2)
+  t.equal(four.startLine.threadPoolSize, 4)
+  // The log line reads the variable, and the thread counts show that libuv read the same value.
+  t.equal(four.threads - two.threads, 2, `two more threads with UV_THREADPOOL_SIZE=4 (${two.threads} and ${four.threads})`)
 })
 
 async function waitFor(condition: () => boolean, exited: Promise<unknown>): Promise<boolean> {

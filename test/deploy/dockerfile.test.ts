@@ -35,6 +35,11 @@ t.test('runtime runs as a numeric non-root user', async (t) => {
   t.match(user, /^USER [1-9]\d*:[1-9]\d*$/)
 })
 
+t.test('runtime sets the thread pool size', async (t) => {
+  const env = runtime.find((line) => line.startsWith('ENV '))
+  t.match(env, /\sUV_THREADPOOL_SIZE=2(\s|$)/)
+})
+
 t.test('image has no health check', async (t) => {
   t.notOk(instructions.some((line) => line.startsWith('HEALTHCHECK')))
 })
