@@ -68,7 +68,8 @@ function abortReason(signal: AbortSignal): Error {
 }
 
 /**
- * The lookup of outgoing DID, status list and delivery requests: one pool thread always stays
- * free of DNS, so with the default of two threads one lookup runs at a time.
+ * The lookup of outgoing DID, status list and delivery requests. One pool thread always stays free
+ * of DNS, so with the two threads that the image and the Helm chart set, one lookup runs at a time.
+ * With a single thread, lookups and signatures share it.
  */
 export const systemLookup: HostLookup = boundedLookup(Math.max(1, threadPoolSize() - 1))
