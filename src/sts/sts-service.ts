@@ -54,6 +54,8 @@ export class SecureTokenService {
    * the access token keys, and private keys under local and kms-envelope custody.
    */
   readonly #matchedSecrets = new WeakMap<StsClientCredential, string>()
+  /** Counts forgetClients calls, so a lookup that overlaps one is not cached. */
+  #generation = 0
 
   constructor(options: SecureTokenServiceOptions) {
     this.#options = options
@@ -102,6 +104,7 @@ export class SecureTokenService {
   /** Forgets cached client lookups, after a secret changed in this process. */
   forgetClients(): void {
     this.#clients.clear()
+    this.#generation += 1
   }
 
   /** Returns the client when the secret matches and its participant is active, and throws ERR_STS_CLIENT_INVALID otherwise. */
@@ -117,8 +120,11 @@ export class SecureTokenService {
   async findActiveClient(clientId: string): Promise<StsClientCredential | undefined> {
     let client = this.#clients.get(clientId)
     if (client === undefined) {
+      const generation = this.#generation
       client = (await findStsClientCredential(this.#options.db, clientId)) ?? null
-      this.#clients.set(clientId, client)
+      // A read that started before forgetClients may return the row before the change, and
+      // caching it would bring the old secret back for the cache's lifetime.
+      if (generation === this.#generation) this.#clients.set(clientId, client)
     }
     return client && client.participantState === 'active' ? client : undefined
   }
@@ -136,11 +142,16 @@ export class SecureTokenService {
   }
 }
 
-/** Compares two strings in time that depends on their length only. */
-function constantTimeEqual(left: string, right: string): boolean {
-  if (left.length !== right.length) return false
-  let difference = 0
-  for (let i = 0; i < left.length; i++) difference |= left.charCodeAt(i) ^ right.charCodeAt(i)
+/**
+ * Compares a presented string with a known one in time that depends on the presented length only,
+ * so neither the known content nor its length leaks.
+ */
+function constantTimeEqual(known: string, presented: string): boolean {
+  let difference = known.length ^ presented.length
+  for (let i = 0; i < presented.length; i++) {
+    const knownCode = i < known.length ? known.charCodeAt(i) : 0
+    difference |= knownCode ^ presented.charCodeAt(i)
+  }
   return difference === 0
 }
 

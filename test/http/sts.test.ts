@@ -2,6 +2,8 @@ import t from 'tap'
 import { compactVerify, decodeJwt, decodeProtectedHeader, importJWK, type JWK } from 'jose'
 import { verifyAccessToken } from '../../src/tokens/access-token.js'
 import { AccessTokenKeys } from '../../src/tokens/access-token-keys.js'
+import { SecureTokenService } from '../../src/sts/sts-service.js'
+import type { Queryable } from '../../src/storage/database.js'
 import { createTestDatabase, databaseKinds } from '../helpers/databases.js'
 import { adminRequest, startTestServer } from '../helpers/server.js'
 
@@ -159,6 +161,41 @@ for (const kind of databaseKinds) {
       t.equal((await tokenRequest({ ...base, client_secret: `${secret}A` })).statusCode, 401, 'one character longer')
       t.equal((await tokenRequest({ ...base, client_secret: secret.slice(1) })).statusCode, 401, 'one character shorter')
       t.equal((await tokenRequest({ ...base, client_secret: secret })).statusCode, 200, 'the right secret still matches')
+    })
+
+    t.test('lookup overlapping a rotation', async (t) => {
+      // A database wrapper that holds back the result of the first client lookup until released.
+      let release: () => void = () => {}
+      let held: () => void = () => {}
+      const lookupHeld = new Promise<void>((resolve) => (held = resolve))
+      let holdNext = true
+      const holding: Queryable = {
+        query: async (sql, params) => {
+          const result = await db.query(sql, params)
+          if (holdNext && sql.includes('FROM sts_clients c JOIN participants')) {
+            holdNext = false
+            await new Promise<void>((resolve) => {
+              release = resolve
+              held()
+            })
+          }
+          return result
+        },
+        exec: (sql) => db.exec(sql),
+      }
+      const { keyManager, accessTokenKeys, config } = server.context
+      const sts = new SecureTokenService({ db: holding, keyManager, accessTokenKeys, tokens: config.tokens })
+      const before = (await adminRequest(app, 'POST', '/v1/participants/companyx/sts-client/rotate-secret')).json().clientSecret as string
+
+      const overlapping = sts.authenticate(clientId, before)
+      await lookupHeld
+      const after = (await adminRequest(app, 'POST', '/v1/participants/companyx/sts-client/rotate-secret')).json().clientSecret as string
+      sts.forgetClients()
+      release()
+      t.equal((await overlapping).participantId, 'companyx', 'the lookup that started first still matches the secret it read')
+
+      await t.rejects(sts.authenticate(clientId, before), { code: 'ERR_STS_CLIENT_INVALID' }, 'the row read before the rotation was not cached')
+      t.equal((await sts.authenticate(clientId, after)).participantId, 'companyx')
     })
 
     t.test('deactivated participant gets no token', async (t) => {
