@@ -3,13 +3,18 @@ const libuvDefaultSize = 4
 const libuvMaximumSize = 1024
 
 /**
- * Returns the size of libuv's thread pool, parsing UV_THREADPOOL_SIZE as libuv does: the leading
- * integer counts, 0 or no number means 1, and a value outside the range means the upper bound.
+ * Returns the size of libuv's thread pool, parsing UV_THREADPOOL_SIZE as libuv does with C's
+ * `atoi` into an unsigned int: ASCII whitespace, then the leading integer, saturated to a 64-bit
+ * long and cut to 32 bits. 0 or no number means 1, and more than the upper bound means the bound.
  */
 export function threadPoolSize(env: NodeJS.ProcessEnv = process.env): number {
   const value = env.UV_THREADPOOL_SIZE
   if (value === undefined) return libuvDefaultSize
-  const parsed = Number.parseInt(value.trim(), 10)
-  if (Number.isNaN(parsed) || parsed === 0) return 1
-  return parsed < 0 || parsed > libuvMaximumSize ? libuvMaximumSize : parsed
+  const digits = /^[ \t\n\v\f\r]*([+-]?\d+)/.exec(value)?.[1]
+  if (digits === undefined) return 1
+  const longMaximum = 2n ** 63n - 1n
+  const long = BigInt(digits) > longMaximum ? longMaximum : BigInt(digits) < -longMaximum - 1n ? -longMaximum - 1n : BigInt(digits)
+  const size = Number(BigInt.asUintN(32, long))
+  if (size === 0) return 1
+  return Math.min(size, libuvMaximumSize)
 }

@@ -50,7 +50,7 @@ export class SecureTokenService {
   /**
    * The secret that last matched each cached client, so a token request skips hashing it: that
    * hash took 5 to 7 µs of the event loop, about a tenth of a request. An entry ends with its
-   * cached client, within `clientCacheTtlSeconds`. Memory already holds more valuable secrets:
+   * cached client, within `clientCacheTtlSeconds`. Memory already contains more valuable secrets:
    * the access token keys, and private keys under local and kms-envelope custody.
    */
   readonly #matchedSecrets = new WeakMap<StsClientCredential, string>()

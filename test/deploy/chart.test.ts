@@ -235,7 +235,7 @@ const rejected: Array<[string, object, string]> = [
   ['same ports', { ...externalDatabase, ports: { public: 9000, internal: 9000 } }, 'ports.internal: 9000 equals ports.public'],
   ['autoscaling bounds', { ...externalDatabase, autoscaling: { enabled: true, minReplicas: 4, maxReplicas: 2 } }, 'autoscaling.minReplicas: 4 is greater'],
   ['a heap too small to run', { ...externalDatabase, heapSizeMegabytes: 16 }, '/heapSizeMegabytes'],
-  ['an empty thread pool', { ...externalDatabase, threadPoolSize: 0 }, '/threadPoolSize'],
+  ['a thread pool without a thread free of DNS', { ...externalDatabase, threadPoolSize: 1 }, '/threadPoolSize'],
   ['deletion window', { ...externalDatabase, keyCustody: { mode: 'aws-kms', kms: { region: 'eu-central-1', deletionWindowDays: 3 } } }, '/keyCustody/kms/deletionWindowDays'],
 ]
 

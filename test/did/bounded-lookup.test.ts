@@ -93,4 +93,8 @@ t.test('thread pool size: libuv parsing', async (t) => {
   t.equal(threadPoolSize({ UV_THREADPOOL_SIZE: 'many' }), 1, 'no number is 1')
   t.equal(threadPoolSize({ UV_THREADPOOL_SIZE: '5000' }), 1024)
   t.equal(threadPoolSize({ UV_THREADPOOL_SIZE: '-1' }), 1024, 'libuv reads it as unsigned')
+  t.equal(threadPoolSize({ UV_THREADPOOL_SIZE: '\u00a02' }), 1, 'a no-break space is not whitespace to atoi')
+  t.equal(threadPoolSize({ UV_THREADPOOL_SIZE: '4294967298' }), 2, 'cut to 32 bits')
+  t.equal(threadPoolSize({ UV_THREADPOOL_SIZE: '-4294967295' }), 1, 'cut to 32 bits from a negative number')
+  t.equal(threadPoolSize({ UV_THREADPOOL_SIZE: '99999999999999999999' }), 1024, 'saturated at the largest long')
 })

@@ -3,7 +3,7 @@ import { compactVerify, decodeJwt, decodeProtectedHeader, importJWK, type JWK } 
 import { verifyAccessToken } from '../../src/tokens/access-token.js'
 import { AccessTokenKeys } from '../../src/tokens/access-token-keys.js'
 import { SecureTokenService } from '../../src/sts/sts-service.js'
-import type { Queryable } from '../../src/storage/database.js'
+import type { Queryable, Row } from '../../src/storage/database.js'
 import { createTestDatabase, databaseKinds } from '../helpers/databases.js'
 import { adminRequest, startTestServer } from '../helpers/server.js'
 
@@ -170,8 +170,8 @@ for (const kind of databaseKinds) {
       const lookupHeld = new Promise<void>((resolve) => (held = resolve))
       let holdNext = true
       const holding: Queryable = {
-        query: async (sql, params) => {
-          const result = await db.query(sql, params)
+        query: async <R extends Row = Row>(sql: string, params?: readonly unknown[]) => {
+          const result = await db.query<R>(sql, params)
           if (holdNext && sql.includes('FROM sts_clients c JOIN participants')) {
             holdNext = false
             await new Promise<void>((resolve) => {
