@@ -15,8 +15,8 @@ export const getaddrinfoLookup = (hostname: string): Promise<readonly LookupAddr
 
 /**
  * Runs at most `maxConcurrent` lookups at once and queues the others. getaddrinfo occupies a pool
- * thread until the name server answers or its own timeout passes, whatever time limit the caller
- * set, and the same pool signs STS tokens. A name server that never answers, which anyone can
+ * thread until the name server responds or its own timeout passes, whatever time limit the caller
+ * set, and the same pool signs STS tokens. A name server that never responds, which anyone can
  * point a DID at, would otherwise take every thread and stall token signing. A queued lookup whose
  * signal aborts leaves the queue without running.
  */

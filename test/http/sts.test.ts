@@ -166,8 +166,8 @@ for (const kind of databaseKinds) {
     t.test('lookup overlapping a rotation', async (t) => {
       // A database wrapper that holds back the result of the first client lookup until released.
       let release: () => void = () => {}
-      let held: () => void = () => {}
-      const lookupHeld = new Promise<void>((resolve) => (held = resolve))
+      let markHeld: () => void = () => {}
+      const lookupHeld = new Promise<void>((resolve) => (markHeld = resolve))
       let holdNext = true
       const holding: Queryable = {
         query: async <R extends Row = Row>(sql: string, params?: readonly unknown[]) => {
@@ -176,7 +176,7 @@ for (const kind of databaseKinds) {
             holdNext = false
             await new Promise<void>((resolve) => {
               release = resolve
-              held()
+              markHeld()
             })
           }
           return result
