@@ -1,5 +1,7 @@
 import type { Metric, Registry } from 'prom-client'
 
+const durationName = 'dcp_http_request_duration_seconds'
+
 /** Upper bounds of the duration buckets, in seconds. */
 const bucketBounds = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5] as const
 
@@ -48,7 +50,7 @@ export class HttpMetrics {
   register(registry: Registry): void {
     registry.registerMetric(this.#metric('dcp_http_requests_total', 'HTTP responses sent, by listener, method, route pattern and status.', 'counter', () => this.#counterValues()))
     registry.registerMetric(
-      this.#metric('dcp_http_request_duration_seconds', 'Time from receiving a request to sending its response.', 'histogram', () => this.#histogramValues()),
+      this.#metric(durationName, 'Time from receiving a request to sending its response.', 'histogram', () => this.#histogramValues()),
     )
   }
 
@@ -74,11 +76,11 @@ export class HttpMetrics {
       let cumulative = 0
       bucketBounds.forEach((bound, index) => {
         cumulative += series.buckets[index]!
-        values.push({ metricName: 'dcp_http_request_duration_seconds_bucket', value: cumulative, labels: { le: bound, ...series.labels } })
+        values.push({ metricName: `${durationName}_bucket`, value: cumulative, labels: { le: bound, ...series.labels } })
       })
-      values.push({ metricName: 'dcp_http_request_duration_seconds_bucket', value: series.count, labels: { le: '+Inf', ...series.labels } })
-      values.push({ metricName: 'dcp_http_request_duration_seconds_sum', value: series.sum, labels: series.labels })
-      values.push({ metricName: 'dcp_http_request_duration_seconds_count', value: series.count, labels: series.labels })
+      values.push({ metricName: `${durationName}_bucket`, value: series.count, labels: { le: '+Inf', ...series.labels } })
+      values.push({ metricName: `${durationName}_sum`, value: series.sum, labels: series.labels })
+      values.push({ metricName: `${durationName}_count`, value: series.count, labels: series.labels })
     }
     return values
   }
