@@ -16,7 +16,7 @@ export interface HolderSnapshot {
 export const holderChangeChannel = 'dcp_holder_changed'
 
 /** Notification payload that names every holder, sent after a TRUNCATE. */
-const everyHolder = '*'
+export const everyHolder = '*'
 
 // A safety bound only: every change drops the entry at once through the notification.
 const snapshotTtlMs = 60_000

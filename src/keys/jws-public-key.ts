@@ -68,7 +68,7 @@ export function importJwsPublicKey(jwk: Record<string, unknown>, alg: string): J
 }
 
 /** Three non-empty base64url parts; Node's decoder skips other characters instead of failing. */
-const compactJws = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
+export const compactJws = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
 
 /**
  * Checks the signature of a compact JWS with `publicKey`. False when the token is not three

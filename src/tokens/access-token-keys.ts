@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { everyHolder } from '../holder/holder-snapshots.js'
 import { ExpiringCache } from '../keys/expiring-cache.js'
 import type { Database, Queryable } from '../storage/database.js'
 import {
@@ -48,7 +49,7 @@ export class AccessTokenKeys {
     this.#now = options.now ?? Date.now
     this.#cache = new ExpiringCache({ ttlMs: options.ttlSeconds * 1000, maxEntries: 10_000, now: this.#now })
     options.changes?.addChangeListener((participantId) => {
-      if (participantId === '*') this.#cache.clear()
+      if (participantId === everyHolder) this.#cache.clear()
       else this.#cache.delete(participantId)
     })
   }

@@ -1,7 +1,7 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto'
 import type { JWTPayload } from 'jose'
 import { parseScope, type Scope } from '../dcp/scope.js'
-import { decodeJsonObjectPart, encodeJsonPart } from '../keys/jws-public-key.js'
+import { compactJws, decodeJsonObjectPart, encodeJsonPart } from '../keys/jws-public-key.js'
 import type { AccessTokenKeys } from './access-token-keys.js'
 import { audienceContains } from './decode-jwt.js'
 import { checkTimeClaims } from './time-claims.js'
@@ -141,7 +141,6 @@ export async function verifyMac(keys: AccessTokenKeys, token: string, header: { 
 }
 
 const macAlgorithm = 'HS256'
-const compactJws = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
 
 function mac(secret: Buffer, signingInput: string): string {
   return createHmac('sha256', secret).update(signingInput, 'latin1').digest('base64url')
