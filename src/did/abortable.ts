@@ -1,4 +1,4 @@
-/** Settles with the promise, or rejects as soon as the signal aborts; the work itself goes on. */
+/** Settles with the promise, or rejects as soon as the signal aborts. The work itself goes on. */
 export function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) return Promise.reject(new Error('aborted'))
   return new Promise((resolve, reject) => {

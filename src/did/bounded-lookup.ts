@@ -71,7 +71,7 @@ function abortReason(signal: AbortSignal): Error {
  * The lookup of outgoing DID, status list and delivery requests. One pool thread always stays free
  * of DNS, so with the two threads that the image and the Helm chart set, one lookup runs at a time.
  * With a single thread, lookups and signatures share it.
- * NOTE: getaddrinfo cannot be cancelled, so one lookup of a name server that never answers keeps
+ * NOTE: getaddrinfo cannot be cancelled, so one lookup of a name server that never responds keeps
  * the only DNS slot of a two-thread pool until the resolver gives up. A resolver that does not
  * use the pool, such as c-ares through `dns.Resolver`, would lift that limit.
  */
