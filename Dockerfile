@@ -25,10 +25,10 @@ FROM ${NODE_IMAGE} AS runtime
 LABEL org.opencontainers.image.title="dcp-identity" \
       org.opencontainers.image.description="DCP identity service: did:web host, STS, Credential Service, Issuer Service" \
       org.opencontainers.image.licenses="Apache-2.0"
-# Two libuv threads sign STS tokens beside the event loop; more than the free cores preempt it.
+# One libuv thread signs STS tokens beside the event loop; more threads than free cores preempt it.
 ENV NODE_ENV=production \
     NODE_OPTIONS=--enable-source-maps \
-    UV_THREADPOOL_SIZE=2 \
+    UV_THREADPOOL_SIZE=1 \
     DATA_DIR=/var/lib/dcp-identity
 WORKDIR /app
 COPY --from=production-dependencies /app/node_modules ./node_modules

@@ -89,7 +89,7 @@ function startService(databaseUrl) {
       RATE_LIMIT_MAX: '0',
       LOG_LEVEL: 'warn',
       // The Dockerfile's and the Helm chart's setting, unless the caller sets another.
-      UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '2',
+      UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '1',
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   })

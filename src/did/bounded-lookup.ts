@@ -1,5 +1,5 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns'
-import { threadPoolSize } from '../config/thread-pool-size.js'
+import { threadPool } from '../runtime/thread-pool.js'
 
 /** A function that resolves a host name to its addresses. Its signal cancels a lookup that has not started. */
 export type HostLookup = (hostname: string, signal?: AbortSignal) => Promise<readonly LookupAddress[]>
@@ -17,8 +17,8 @@ export const getaddrinfoLookup = (hostname: string): Promise<readonly LookupAddr
  * Runs at most `maxConcurrent` lookups at once and queues the others. getaddrinfo occupies a pool
  * thread until the name server responds or its own timeout passes, whatever time limit the caller
  * set, and the same pool signs STS tokens. A name server that never responds, which anyone can
- * point a DID at, would otherwise take every thread and stall token signing. A queued lookup whose
- * signal aborts leaves the queue without running.
+ * point a DID at, would otherwise take every thread and stall whatever else the pool runs. A
+ * queued lookup whose signal aborts leaves the queue without running.
  */
 export function boundedLookup(maxConcurrent: number, lookup: (hostname: string) => Promise<readonly LookupAddress[]> = getaddrinfoLookup): HostLookup {
   if (!Number.isInteger(maxConcurrent) || maxConcurrent < 1) throw new RangeError(`maxConcurrent must be a positive integer, not ${maxConcurrent}`)
@@ -68,11 +68,13 @@ function abortReason(signal: AbortSignal): Error {
 }
 
 /**
- * The lookup of outgoing DID, status list and delivery requests. One pool thread always stays free
- * of DNS, so with the two threads that the image and the Helm chart set, one lookup runs at a time.
- * With a single thread, lookups and signatures share it.
+ * The lookup of outgoing DID, status list and delivery requests. Lookups leave one pool thread
+ * free when the pool has two or more. With the single thread that the image and the Helm chart
+ * set, one lookup runs at a time and STS signatures move to the event loop while it runs.
  * NOTE: getaddrinfo cannot be cancelled, so one lookup of a name server that never responds keeps
- * the only DNS slot of a two-thread pool until the resolver gives up. A resolver that does not
- * use the pool, such as c-ares through `dns.Resolver`, would lift that limit.
+ * the only DNS slot until the resolver gives up, and other new names wait that long. A resolver
+ * that does not use the pool, such as c-ares through `dns.Resolver`, would lift that limit.
  */
-export const systemLookup: HostLookup = boundedLookup(Math.max(1, threadPoolSize() - 1))
+export const systemLookup: HostLookup = boundedLookup(Math.max(1, threadPool.size - 1), (hostname) =>
+  threadPool.hold(() => getaddrinfoLookup(hostname)),
+)

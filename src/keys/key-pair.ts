@@ -1,5 +1,6 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject, type SignKeyObjectInput } from 'node:crypto'
 import type { JWK } from 'jose'
+import { threadPool } from '../runtime/thread-pool.js'
 import type { KeyAlgorithm } from './key.js'
 
 /** Curve of each algorithm as a JWK names it. */
@@ -10,7 +11,9 @@ export interface SignOptions {
   /**
    * Signs on libuv's thread pool instead of the event loop. That pays where the signature is most
    * of a request's work, as at the STS. For presentation queries the benchmark measured a p99 at
-   * half load of about 27 ms this way and about 15 ms on the event loop.
+   * half load of about 27 ms this way and about 15 ms on the event loop. While DNS lookups may
+   * hold every pool thread, the signature runs on the event loop anyway, so a name server that
+   * never responds delays no token.
    */
   onThreadPool?: boolean
 }
@@ -29,7 +32,7 @@ export function keyObjectSigner(privateKey: KeyObject, algorithm: KeyAlgorithm):
   const digest = algorithm === 'ES256' ? 'sha256' : null
   const key: SignKeyObjectInput = algorithm === 'ES256' ? { key: privateKey, dsaEncoding: 'ieee-p1363' } : { key: privateKey }
   return async (input, options) => {
-    if (!options?.onThreadPool) return sign(digest, input, key)
+    if (!options?.onThreadPool || threadPool.saturated) return sign(digest, input, key)
     return new Promise((resolve, reject) => {
       sign(digest, input, key, (error, signature) => (error ? reject(error) : resolve(signature)))
     })

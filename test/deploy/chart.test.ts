@@ -92,7 +92,7 @@ for (const [name, values] of Object.entries(valueSets)) {
     t.equal(env.PUBLIC_HOST, '0.0.0.0')
     t.equal(env.ADMIN_TOKEN_FILE, '/var/run/secrets/dcp-identity-admin/admin-token')
     t.equal(env.NODE_OPTIONS, '--enable-source-maps --max-old-space-size=192', 'heap sized below the memory limit')
-    t.equal(env.UV_THREADPOOL_SIZE, '2')
+    t.equal(env.UV_THREADPOOL_SIZE, '1')
   })
 
   t.test(`security context with ${name}`, async (t) => {
@@ -235,7 +235,7 @@ const rejected: Array<[string, object, string]> = [
   ['same ports', { ...externalDatabase, ports: { public: 9000, internal: 9000 } }, 'ports.internal: 9000 equals ports.public'],
   ['autoscaling bounds', { ...externalDatabase, autoscaling: { enabled: true, minReplicas: 4, maxReplicas: 2 } }, 'autoscaling.minReplicas: 4 is greater'],
   ['a heap too small to run', { ...externalDatabase, heapSizeMegabytes: 16 }, '/heapSizeMegabytes'],
-  ['a thread pool without a thread free of DNS', { ...externalDatabase, threadPoolSize: 1 }, '/threadPoolSize'],
+  ['a thread pool without threads', { ...externalDatabase, threadPoolSize: 0 }, '/threadPoolSize'],
   ['deletion window', { ...externalDatabase, keyCustody: { mode: 'aws-kms', kms: { region: 'eu-central-1', deletionWindowDays: 3 } } }, '/keyCustody/kms/deletionWindowDays'],
 ]
 
