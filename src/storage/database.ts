@@ -6,9 +6,19 @@ export interface QueryResult<R extends Row> {
   rowCount: number
 }
 
+/** Options of one SQL statement. */
+export interface QueryOptions {
+  /**
+   * Name under which PostgreSQL keeps the statement parsed and planned on each connection, for
+   * statements of the request path. One name belongs to one SQL text. The embedded database
+   * ignores it.
+   */
+  statementName?: string
+}
+
 /** Something that runs one SQL statement with `$1`-style parameters. */
 export interface Queryable {
-  query<R extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>
+  query<R extends Row = Row>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<QueryResult<R>>
   /** Runs a script of several statements without parameters. */
   exec(sql: string): Promise<void>
 }

@@ -1,5 +1,5 @@
 import pg from 'pg'
-import type { Database, NotificationHandlers, PoolStats, Queryable, QueryResult, Row, Subscription } from './database.js'
+import type { Database, NotificationHandlers, PoolStats, Queryable, QueryOptions, QueryResult, Row, Subscription } from './database.js'
 import { PostgresListener } from './postgres-listener.js'
 
 // timestamptz and jsonb are parsed by pg already; bigint (int8) stays a string unless set here.
@@ -29,8 +29,8 @@ export class PostgresDatabase implements Database {
     this.#pool.on('error', () => {})
   }
 
-  async query<R extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
-    const result = await this.#pool.query<R>(sql, params as unknown[])
+  async query<R extends Row = Row>(sql: string, params: readonly unknown[] = [], options?: QueryOptions): Promise<QueryResult<R>> {
+    const result = await this.#pool.query<R>(statement(sql, params, options))
     return { rows: result.rows, rowCount: result.rowCount ?? 0 }
   }
 
@@ -41,8 +41,8 @@ export class PostgresDatabase implements Database {
   async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
     const client = await this.#pool.connect()
     const tx: Queryable = {
-      async query<R extends Row = Row>(sql: string, params: readonly unknown[] = []) {
-        const result = await client.query<R>(sql, params as unknown[])
+      async query<R extends Row = Row>(sql: string, params: readonly unknown[] = [], options?: QueryOptions) {
+        const result = await client.query<R>(statement(sql, params, options))
         return { rows: result.rows, rowCount: result.rowCount ?? 0 }
       },
       async exec(sql: string) {
@@ -80,4 +80,10 @@ export class PostgresDatabase implements Database {
   async close(): Promise<void> {
     await this.#pool.end()
   }
+}
+
+/** Builds pg's query config: a named one makes pg prepare the statement once per connection. */
+function statement(sql: string, params: readonly unknown[], options?: QueryOptions): pg.QueryConfig {
+  const values = params as unknown[]
+  return options?.statementName === undefined ? { text: sql, values } : { name: options.statementName, text: sql, values }
 }

