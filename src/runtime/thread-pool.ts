@@ -1,17 +1,24 @@
 import { threadPoolSize } from '../config/thread-pool-size.js'
 
+/** Time without a finished signature, while some wait, after which the pool counts as stalled. */
+const stallMs = 50
+
 /**
- * Counts the threads of libuv's pool that slow work holds, where that work cannot be cancelled
- * and may wait seconds: getaddrinfo waiting for a name server is the one case here. A signature
- * queued on the pool while every thread is held waits until one lets go, so a signer checks
- * `saturated` and signs on the event loop instead.
+ * Tells a signer whether work queued on libuv's pool now could wait seconds. DNS lookups of this
+ * service occupy a thread each, since getaddrinfo cannot be cancelled and waits for the name
+ * server. Tracked work that has stopped finishing shows that something else occupies every
+ * thread, such as pg's lookup of the database host.
  */
 export class ThreadPoolHolds {
   readonly size: number
+  readonly #now: () => number
   #held = 0
+  #tracked = 0
+  #lastProgress = 0
 
-  constructor(size: number) {
+  constructor(size: number, now: () => number = () => performance.now()) {
     this.size = size
+    this.#now = now
   }
 
   /** Runs `work`, which occupies one pool thread until its promise settles. */
@@ -24,9 +31,30 @@ export class ThreadPoolHolds {
     }
   }
 
-  /** True while slow work may hold every thread, queued or running. */
+  /** Returns `work`, a job already queued on the pool, and notes when it finishes. */
+  track<T>(work: Promise<T>): Promise<T> {
+    if (this.#tracked === 0) this.#lastProgress = this.#now()
+    this.#tracked += 1
+    const finished = (): void => {
+      this.#tracked -= 1
+      this.#lastProgress = this.#now()
+    }
+    return work.then(
+      (value) => {
+        finished()
+        return value
+      },
+      (error: unknown) => {
+        finished()
+        throw error
+      },
+    )
+  }
+
+  /** True while lookups may hold every thread, or while tracked work has not finished for a while. */
   get saturated(): boolean {
-    return this.#held >= this.size
+    if (this.#held >= this.size) return true
+    return this.#tracked > 0 && this.#now() - this.#lastProgress > stallMs
   }
 }
 

@@ -30,7 +30,15 @@ export class PostgresDatabase implements Database {
   }
 
   async query<R extends Row = Row>(sql: string, params: readonly unknown[] = [], options?: QueryOptions): Promise<QueryResult<R>> {
-    const result = await this.#pool.query<R>(statement(sql, params, options))
+    let result: pg.QueryResult<R>
+    try {
+      result = await this.#pool.query<R>(statement(sql, params, options))
+    } catch (error) {
+      // A migration that changes the result type of a prepared statement makes its next run on
+      // each connection fail with SQLSTATE 0A000; PostgreSQL plans it again for the run after.
+      if (options?.statementName === undefined || (error as { code?: unknown }).code !== '0A000') throw error
+      result = await this.#pool.query<R>(statement(sql, params))
+    }
     return { rows: result.rows, rowCount: result.rowCount ?? 0 }
   }
 

@@ -68,9 +68,9 @@ async function withAdminClient<T>(url: string, work: (client: pg.Client) => Prom
 export function countingStatements(db: Database): Pick<Database, 'query' | 'exec' | 'transaction'> & { statements: number } {
   const counter = {
     statements: 0,
-    query: ((sql, params) => {
+    query: ((sql, params, options) => {
       counter.statements += 1
-      return db.query(sql, params)
+      return db.query(sql, params, options)
     }) as Queryable['query'],
     exec: (sql: string) => db.exec(sql),
     transaction: ((work) => db.transaction(work)) as Database['transaction'],

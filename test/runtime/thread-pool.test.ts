@@ -21,13 +21,40 @@ t.test('holds: saturated while slow work may hold every thread', async (t) => {
   t.notOk(pool.saturated)
 })
 
+t.test('holds: tracked work that stops finishing saturates the pool', async (t) => {
+  let now = 1000
+  const pool = new ThreadPoolHolds(1, () => now)
+  const finishers: Array<() => void> = []
+  const queue = () => pool.track(new Promise<void>((resolve) => finishers.push(resolve)))
+  const first = queue()
+  const second = queue()
+  now += 50
+  t.notOk(pool.saturated, 'not yet after 50 ms without progress')
+  now += 1
+  t.ok(pool.saturated, 'after more than 50 ms without progress')
+  finishers[0]!()
+  await first
+  t.notOk(pool.saturated, 'a finished job is progress')
+  now += 51
+  t.ok(pool.saturated, 'the second job has not finished either')
+  finishers[1]!()
+  await second
+  now += 1000
+  t.notOk(pool.saturated, 'an idle pool is not stalled')
+  const failed = pool.track(Promise.reject(new Error('sign failed')))
+  await t.rejects(failed, /sign failed/, 'the job’s error reaches the caller')
+  now += 1000
+  t.notOk(pool.saturated, 'a failed job is finished too')
+})
+
 const dist = resolve(import.meta.dirname, '../../dist')
 
 /**
  * Runs in a process whose pool has one thread and holds that thread with a real blocking call:
  * opening a FIFO for reading waits on the pool until a writer opens it. In `lookup` mode a system
  * lookup then queues behind it, as one behind a name server that never responds would. The child
- * asks for a signature on the pool, reports whether it arrived within 500 ms, and lets go.
+ * requests two signatures on the pool, one after the other, reports whether each arrived within
+ * 500 ms, and lets go.
  */
 const child = `
 import { openSync, promises } from 'node:fs'
@@ -44,14 +71,18 @@ await sleep(50)
 report.saturated = threadPool.saturated
 const { privateKey, publicJwk } = generateKeyPair('ES256')
 const input = Buffer.from('header.payload')
-const signed = keyObjectSigner(privateKey, 'ES256')(input, { onThreadPool: true })
+const signer = keyObjectSigner(privateKey, 'ES256')
+const signed = signer(input, { onThreadPool: true })
 report.whileHeld = await Promise.race([signed.then(() => 'signed'), sleep(500, 'waiting')])
+const next = signer(input, { onThreadPool: true })
+report.next = await Promise.race([next.then(() => 'signed'), sleep(500, 'waiting')])
 openSync(fifo, 'w')
 await (await opened).close()
 report.lookedUp = lookup === undefined ? undefined : (await lookup).length > 0
 report.saturatedAfter = threadPool.saturated
 const signature = await signed
-report.verifies = verify('sha256', input, { key: createPublicKey({ key: publicJwk, format: 'jwk' }), dsaEncoding: 'ieee-p1363' }, signature)
+const publicKey = createPublicKey({ key: publicJwk, format: 'jwk' })
+report.verifies = [signature, await next].every((s) => verify('sha256', input, { key: publicKey, dsaEncoding: 'ieee-p1363' }, s))
 console.log(JSON.stringify(report))
 `
 
@@ -60,7 +91,7 @@ async function runChild(fifo: string, mode: 'lookup' | 'no lookup') {
     env: { PATH: process.env.PATH, UV_THREADPOOL_SIZE: '1' },
     timeout: 20_000,
   })
-  return JSON.parse(stdout) as { size: number; saturated: boolean; whileHeld: string; lookedUp?: boolean; saturatedAfter: boolean; verifies: boolean }
+  return JSON.parse(stdout) as { size: number; saturated: boolean; whileHeld: string; next: string; lookedUp?: boolean; saturatedAfter: boolean; verifies: boolean }
 }
 
 t.test('a signature does not wait behind a lookup that holds the only thread', { skip: process.platform === 'win32' && 'no FIFOs' }, async (t) => {
@@ -77,9 +108,13 @@ t.test('a signature does not wait behind a lookup that holds the only thread', {
   t.equal(behindLookup.saturatedAfter, false, 'and let go when it ended')
   t.equal(behindLookup.verifies, true)
 
-  // The same blocked thread without a lookup: nothing counts it, so the signature queues on the pool.
+  t.equal(behindLookup.next, 'signed')
+
+  // The same blocked thread without a lookup: nothing counts it, so the first signature queues on
+  // the pool, and the next one, once the first has waited for a while, runs on the event loop.
   const noLookup = await runChild(second, 'no lookup')
   t.equal(noLookup.saturated, false)
-  t.equal(noLookup.whileHeld, 'waiting', 'a signature on the pool waits for the held thread')
-  t.equal(noLookup.verifies, true, 'and arrives once the thread is free')
+  t.equal(noLookup.whileHeld, 'waiting', 'the first signature waits for the held thread')
+  t.equal(noLookup.next, 'signed', 'the next one does not wait behind it')
+  t.equal(noLookup.verifies, true, 'both arrive')
 })

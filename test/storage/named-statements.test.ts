@@ -1,5 +1,6 @@
 import t from 'tap'
-import { createTestDatabase, databaseKinds } from '../helpers/databases.js'
+import { PostgresDatabase } from '../../src/storage/postgres-database.js'
+import { createPostgresDatabase, createTestDatabase, databaseKinds } from '../helpers/databases.js'
 
 for (const kind of databaseKinds) {
   t.test(`${kind}: named statement runs like an unnamed one`, async (t) => {
@@ -23,4 +24,16 @@ t.test('postgres: named statement is prepared once per connection', { skip: !dat
     return tx.query<{ name: string }>('SELECT name FROM pg_prepared_statements ORDER BY name')
   })
   t.same(prepared.rows, [{ name: 'test_word' }], 'only the named statement stays prepared')
+})
+
+t.test('postgres: named statement survives a changed result type', { skip: !databaseKinds.includes('postgres') && 'DATABASE_URL is not set' }, async (t) => {
+  // One connection, so the second run meets the plan that the first one prepared.
+  const db = new PostgresDatabase({ url: await createPostgresDatabase(t), poolMax: 1 })
+  t.teardown(() => db.close())
+  await db.exec(`CREATE TABLE notes (id int PRIMARY KEY, body text); INSERT INTO notes VALUES (1, 'first')`)
+  const read = () => db.query<{ body: string }>('SELECT body FROM notes WHERE id = $1', [1], { statementName: 'test_read_note' })
+  t.same((await read()).rows, [{ body: 'first' }])
+  await db.exec('ALTER TABLE notes ALTER COLUMN body TYPE varchar(100)')
+  t.same((await read()).rows, [{ body: 'first' }], 'the run after the change still answers')
+  t.same((await read()).rows, [{ body: 'first' }], 'and so does the next, prepared again')
 })

@@ -1,8 +1,9 @@
 import t from 'tap'
 import { migrate } from '../../src/storage/migrate.js'
+import { PostgresDatabase } from '../../src/storage/postgres-database.js'
 import { insertParticipant } from '../../src/storage/participant-repository.js'
 import { TokenUseBatcher } from '../../src/tokens/token-use-batcher.js'
-import { countingStatements, createTestDatabase, databaseKinds } from '../helpers/databases.js'
+import { countingStatements, createPostgresDatabase, createTestDatabase, databaseKinds } from '../helpers/databases.js'
 
 const expiresAt = new Date(Date.now() + 300_000)
 const use = (participantId: string, jti: string) => ({ participantId, jti, issuer: 'did:web:verifier.example', expiresAt })
@@ -69,4 +70,19 @@ t.test('a failed statement rejects every use of its batch', async (t) => {
     results.map((result) => result.status),
     ['rejected', 'rejected'],
   )
+})
+
+t.test('postgres: two replicas accept each id once', { skip: !databaseKinds.includes('postgres') && 'DATABASE_URL is not set' }, async (t) => {
+  const url = await createPostgresDatabase(t)
+  const replicas = [new PostgresDatabase({ url, poolMax: 4 }), new PostgresDatabase({ url, poolMax: 4 })]
+  t.teardown(() => Promise.all(replicas.map((db) => db.close())))
+  await migrate(replicas[0]!)
+  await insertParticipant(replicas[0]!, { id: 'holder', did: 'did:web:holder.example', displayName: 'H', roles: ['holder'] })
+  const batchers = replicas.map((db) => new TokenUseBatcher(db))
+  const ids = Array.from({ length: 300 }, (_, i) => `g-${i}`)
+  // Each replica records every id twice, in batches that run concurrently with the other's.
+  const results = await Promise.all(batchers.flatMap((batcher) => [...ids, ...ids].map((id) => batcher.record(use('holder', id)))))
+  t.equal(results.filter(Boolean).length, ids.length, 'each id accepted exactly once')
+  const rows = await replicas[1]!.query(`SELECT count(*)::int AS n FROM token_ids WHERE jti LIKE 'g-%'`)
+  t.same(rows.rows, [{ n: ids.length }])
 })
