@@ -4,12 +4,12 @@ import { threadPoolSize } from '../config/thread-pool-size.js'
 const stallMs = 50
 
 /**
- * Tells a signer whether work queued on libuv's pool now could wait seconds. DNS lookups of this
- * service occupy a thread each, since getaddrinfo cannot be cancelled and waits for the name
- * server. Tracked work that has stopped finishing shows that something else occupies every
- * thread, such as pg's lookup of the database host.
+ * A watch over libuv's pool that shows a signer whether work queued now could wait seconds. DNS
+ * lookups of this service occupy a thread each, since getaddrinfo cannot be cancelled and waits
+ * for the name server. Tracked work that has stopped finishing shows that something else
+ * occupies every thread, such as pg's lookup of the database host.
  */
-export class ThreadPoolHolds {
+export class ThreadPoolMonitor {
   readonly size: number
   readonly #now: () => number
   #held = 0
@@ -59,4 +59,4 @@ export class ThreadPoolHolds {
 }
 
 /** The pool of this process, sized as libuv reads UV_THREADPOOL_SIZE at start. */
-export const threadPool = new ThreadPoolHolds(threadPoolSize())
+export const threadPool = new ThreadPoolMonitor(threadPoolSize())

@@ -127,12 +127,16 @@ async function startedServe(t: Test, env: Record<string, string>): Promise<{ sta
 }
 
 t.test('serve: thread pool size', { skip: process.platform !== 'linux' && 'threads are counted in /proc' }, async (t) => {
-  const one = await startedServe(t, { UV_THREADPOOL_SIZE: '1' })
-  const four = await startedServe(t, { UV_THREADPOOL_SIZE: '4' })
-  t.equal(one.startLine.threadPoolSize, 1)
-  t.equal(four.startLine.threadPoolSize, 4)
+  const oneThread = await startedServe(t, { UV_THREADPOOL_SIZE: '1' })
+  const fourThreads = await startedServe(t, { UV_THREADPOOL_SIZE: '4' })
+  t.equal(oneThread.startLine.threadPoolSize, 1)
+  t.equal(fourThreads.startLine.threadPoolSize, 4)
   // The log line reads the variable, and the thread counts show that libuv read the same value.
-  t.equal(four.threads - one.threads, 3, `three more threads with UV_THREADPOOL_SIZE=4 (${one.threads} and ${four.threads})`)
+  t.equal(
+    fourThreads.threads - oneThread.threads,
+    3,
+    `three more threads with UV_THREADPOOL_SIZE=4 (${oneThread.threads} and ${fourThreads.threads})`,
+  )
 })
 
 async function waitFor(condition: () => boolean, exited: Promise<unknown>): Promise<boolean> {

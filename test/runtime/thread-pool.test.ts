@@ -2,10 +2,10 @@ import { execFile, execFileSync } from 'node:child_process'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import t from 'tap'
-import { ThreadPoolHolds } from '../../src/runtime/thread-pool.js'
+import { ThreadPoolMonitor } from '../../src/runtime/thread-pool.js'
 
-t.test('holds: saturated while slow work may hold every thread', async (t) => {
-  const pool = new ThreadPoolHolds(2)
+t.test('monitor: lookups on every thread', async (t) => {
+  const pool = new ThreadPoolMonitor(2)
   let finishFirst!: () => void
   let failSecond!: (error: Error) => void
   const first = pool.hold(() => new Promise<void>((resolve) => (finishFirst = resolve)))
@@ -21,9 +21,9 @@ t.test('holds: saturated while slow work may hold every thread', async (t) => {
   t.notOk(pool.saturated)
 })
 
-t.test('holds: tracked work that stops finishing saturates the pool', async (t) => {
+t.test('monitor: tracked work that stalls', async (t) => {
   let now = 1000
-  const pool = new ThreadPoolHolds(1, () => now)
+  const pool = new ThreadPoolMonitor(1, () => now)
   const finishers: Array<() => void> = []
   const queue = () => pool.track(new Promise<void>((resolve) => finishers.push(resolve)))
   const first = queue()
@@ -82,7 +82,7 @@ report.lookedUp = lookup === undefined ? undefined : (await lookup).length > 0
 report.saturatedAfter = threadPool.saturated
 const signature = await signed
 const publicKey = createPublicKey({ key: publicJwk, format: 'jwk' })
-report.verifies = [signature, await next].every((s) => verify('sha256', input, { key: publicKey, dsaEncoding: 'ieee-p1363' }, s))
+report.verifies = [signature, await next].every((each) => verify('sha256', input, { key: publicKey, dsaEncoding: 'ieee-p1363' }, each))
 console.log(JSON.stringify(report))
 `
 
@@ -94,7 +94,7 @@ async function runChild(fifo: string, mode: 'lookup' | 'no lookup') {
   return JSON.parse(stdout) as { size: number; saturated: boolean; whileHeld: string; next: string; lookedUp?: boolean; saturatedAfter: boolean; verifies: boolean }
 }
 
-t.test('a signature does not wait behind a lookup that holds the only thread', { skip: process.platform === 'win32' && 'no FIFOs' }, async (t) => {
+t.test('signer: no wait behind a blocked thread', { skip: process.platform === 'win32' && 'no FIFOs' }, async (t) => {
   const dir = t.testdir()
   const first = join(dir, 'first')
   const second = join(dir, 'second')
@@ -104,11 +104,10 @@ t.test('a signature does not wait behind a lookup that holds the only thread', {
   t.equal(behindLookup.size, 1)
   t.equal(behindLookup.saturated, true, 'a system lookup counts as holding the one thread')
   t.equal(behindLookup.whileHeld, 'signed', 'signed on the event loop meanwhile')
+  t.equal(behindLookup.next, 'signed', 'and so is the next signature')
   t.equal(behindLookup.lookedUp, true, 'the lookup ran once the thread was free')
   t.equal(behindLookup.saturatedAfter, false, 'and let go when it ended')
   t.equal(behindLookup.verifies, true)
-
-  t.equal(behindLookup.next, 'signed')
 
   // The same blocked thread without a lookup: nothing counts it, so the first signature queues on
   // the pool, and the next one, once the first has waited for a while, runs on the event loop.

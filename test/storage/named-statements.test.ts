@@ -34,6 +34,6 @@ t.test('postgres: named statement survives a changed result type', { skip: !data
   const read = () => db.query<{ body: string }>('SELECT body FROM notes WHERE id = $1', [1], { statementName: 'test_read_note' })
   t.same((await read()).rows, [{ body: 'first' }])
   await db.exec('ALTER TABLE notes ALTER COLUMN body TYPE varchar(100)')
-  t.same((await read()).rows, [{ body: 'first' }], 'the run after the change still answers')
+  t.same((await read()).rows, [{ body: 'first' }], 'the run after the change returns the row')
   t.same((await read()).rows, [{ body: 'first' }], 'and so does the next, prepared again')
 })
