@@ -15,7 +15,9 @@ import { insertCredential } from '../dist/storage/credential-repository.js'
 import { PostgresDatabase } from '../dist/storage/postgres-database.js'
 
 const durationSeconds = Number(process.env.BENCH_DURATION_SECONDS ?? 10)
-const chartHeapMegabytes = Number(/^heapSizeMegabytes: (\d+)$/m.exec(readFileSync('helm/dcp-identity/values.yaml', 'utf8'))[1])
+const chartValues = readFileSync('helm/dcp-identity/values.yaml', 'utf8')
+const chartHeapMegabytes = Number(/^heapSizeMegabytes: (\d+)$/m.exec(chartValues)[1])
+const chartV8PoolSize = Number(/^v8PoolSize: (\d+)$/m.exec(chartValues)[1])
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32)
 const adminToken = randomBytes(32).toString('hex')
 const publicPort = 18080
@@ -72,9 +74,13 @@ async function createDatabase(serverUrl) {
 }
 
 function startService(databaseUrl) {
-  // The heap size is the Helm chart's default, as a replica runs. BENCH_NODE_OPTIONS adds flags
-  // such as --cpu-prof, and a later --max-old-space-size replaces this one.
-  const nodeOptions = [`--max-old-space-size=${chartHeapMegabytes}`, ...(process.env.BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean)]
+  // The heap size and V8's thread count are the Helm chart's defaults, as a replica runs.
+  // BENCH_NODE_OPTIONS adds flags such as --cpu-prof, and a later value of either replaces these.
+  const nodeOptions = [
+    `--max-old-space-size=${chartHeapMegabytes}`,
+    `--v8-pool-size=${chartV8PoolSize}`,
+    ...(process.env.BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean),
+  ]
   const child = spawn(process.execPath, [...nodeOptions, 'bin/dcp-identity.js', 'serve'], {
     env: {
       PATH: process.env.PATH,
@@ -221,21 +227,24 @@ function load(options) {
  * the latency a connector gets at that load. autocannon's rate option sends each connection's
  * quota as a burst at the start of every second, which measures queueing behind the burst instead.
  * The generator's own event loop delay is reported too: a request sent late because the generator
- * itself paused still counts from its due time.
+ * itself paused still counts from its due time. The first `warmupSeconds` at the same rate are
+ * not counted: they open the connections, and the service still collects the garbage of the
+ * full-rate run before them, which put up to 150 slow requests into the first half second.
  */
-async function pacedLoad(url, body, nextToken, ratePerSecond) {
+async function pacedLoad(url, body, nextToken, ratePerSecond, warmupSeconds) {
   const agent = new Agent({ keepAlive: true, maxSockets: connections * 4 })
-  const total = Math.floor(ratePerSecond * durationSeconds)
+  const warmup = Math.floor(ratePerSecond * warmupSeconds)
+  const total = warmup + Math.floor(ratePerSecond * durationSeconds)
   const latencies = []
   let non2xx = 0
   let errors = 0
-  const send = (due) =>
+  const send = (due, counted) =>
     new Promise((resolve) => {
       const request = httpRequest(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', authorization: `Bearer ${nextToken()}` } }, (response) => {
         response.resume()
         response.on('end', () => {
-          if (response.statusCode >= 200 && response.statusCode < 300) latencies.push(performance.now() - due)
-          else non2xx++
+          if (response.statusCode < 200 || response.statusCode >= 300) non2xx++
+          else if (counted) latencies.push(performance.now() - due)
           resolve()
         })
       })
@@ -253,7 +262,8 @@ async function pacedLoad(url, body, nextToken, ratePerSecond) {
     const due = start + (i * 1000) / ratePerSecond
     const wait = due - performance.now()
     if (wait >= 1) await new Promise((resolve) => setTimeout(resolve, wait))
-    pending.push(send(due))
+    if (i === warmup) loopDelay.reset()
+    pending.push(send(due, i >= warmup))
   }
   await Promise.all(pending)
   loopDelay.disable()
@@ -327,7 +337,7 @@ async function measurePresentations(clientId, clientSecret, verifier, servicePid
   const rssMb = rssSamples[Math.floor(rssSamples.length / 2)]
   const rssMaxMb = rssSamples[rssSamples.length - 1]
   const halfRate = Math.max(1, Math.floor(presentation.perSecond / 2))
-  const halfLoad = await pacedLoad(queryRequest.url, queryBody, () => tokens.next(), halfRate)
+  const halfLoad = await pacedLoad(queryRequest.url, queryBody, () => tokens.next(), halfRate, 2)
   log(`presentation queries: ${presentation.perSecond.toFixed(0)}/s (p50 ${presentation.p50Ms} ms, p99 ${presentation.p99Ms} ms), non-2xx ${presentation.non2xx}`)
   log(`at half that rate, paced (${halfRate}/s): p50 ${halfLoad.p50Ms} ms, p99 ${halfLoad.p99Ms} ms; generator delayed at most ${halfLoad.generatorDelayMaxMs} ms`)
   log(`service RSS at full rate: median ${rssMb.toFixed(0)} MB, highest ${rssMaxMb.toFixed(0)} MB`)

@@ -29,6 +29,7 @@ import { createIssuerServices, issuerTasks } from './issuer/issuer-services.js'
 import { createCredentialRequestService, credentialRequestTasks } from './holder/credential-request-tasks.js'
 import { InFlightRequests } from './http/in-flight-requests.js'
 import { threadPoolSize } from './config/thread-pool-size.js'
+import { v8PoolSize } from './config/v8-pool-size.js'
 
 export interface StartOptions {
   logger?: Logger
@@ -135,7 +136,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       throw error
     })
     for (const task of tasks) task.start()
-    logger.info({ publicUrl, internalUrl, database: db.kind, threadPoolSize: threadPoolSize() }, 'dcp-identity started')
+    logger.info({ publicUrl, internalUrl, database: db.kind, threadPoolSize: threadPoolSize(), v8PoolSize: v8PoolSize() }, 'dcp-identity started')
 
     let closing: Promise<void> | undefined
     const openKeys = keyStore

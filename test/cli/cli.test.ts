@@ -139,6 +139,18 @@ t.test('serve: thread pool size', { skip: process.platform !== 'linux' && 'threa
   )
 })
 
+t.test('serve: V8 thread pool size', { skip: process.platform !== 'linux' && 'threads are counted in /proc' }, async (t) => {
+  const oneThread = await startedServe(t, { UV_THREADPOOL_SIZE: '1', NODE_OPTIONS: '--v8-pool-size=1' })
+  const fourThreads = await startedServe(t, { UV_THREADPOOL_SIZE: '1', NODE_OPTIONS: '--v8-pool-size=4' })
+  t.equal(oneThread.startLine.v8PoolSize, 1)
+  t.equal(fourThreads.startLine.v8PoolSize, 4)
+  t.equal(
+    fourThreads.threads - oneThread.threads,
+    3,
+    `three more threads with --v8-pool-size=4 (${oneThread.threads} and ${fourThreads.threads})`,
+  )
+})
+
 async function waitFor(condition: () => boolean, exited: Promise<unknown>): Promise<boolean> {
   let done = false
   void exited.then(() => (done = true))

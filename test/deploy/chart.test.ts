@@ -91,7 +91,7 @@ for (const [name, values] of Object.entries(valueSets)) {
     t.equal(env.INTERNAL_HOST, '0.0.0.0')
     t.equal(env.PUBLIC_HOST, '0.0.0.0')
     t.equal(env.ADMIN_TOKEN_FILE, '/var/run/secrets/dcp-identity-admin/admin-token')
-    t.equal(env.NODE_OPTIONS, '--enable-source-maps --max-old-space-size=192', 'heap sized below the memory limit')
+    t.equal(env.NODE_OPTIONS, '--enable-source-maps --max-old-space-size=192 --v8-pool-size=1', 'heap sized below the memory limit, one V8 thread')
     t.equal(env.UV_THREADPOOL_SIZE, '1')
   })
 
@@ -236,6 +236,7 @@ const rejected: Array<[string, object, string]> = [
   ['autoscaling bounds', { ...externalDatabase, autoscaling: { enabled: true, minReplicas: 4, maxReplicas: 2 } }, 'autoscaling.minReplicas: 4 is greater'],
   ['a heap too small to run', { ...externalDatabase, heapSizeMegabytes: 16 }, '/heapSizeMegabytes'],
   ['a thread pool without threads', { ...externalDatabase, threadPoolSize: 0 }, '/threadPoolSize'],
+  ['V8 without threads', { ...externalDatabase, v8PoolSize: 0 }, '/v8PoolSize'],
   ['deletion window', { ...externalDatabase, keyCustody: { mode: 'aws-kms', kms: { region: 'eu-central-1', deletionWindowDays: 3 } } }, '/keyCustody/kms/deletionWindowDays'],
 ]
 

@@ -38,6 +38,7 @@ t.test('runtime runs as a numeric non-root user', async (t) => {
 t.test('runtime sets the thread pool size', async (t) => {
   const env = runtime.find((line) => line.startsWith('ENV '))
   t.match(env, /\sUV_THREADPOOL_SIZE=1(\s|$)/)
+  t.match(env, /\sNODE_OPTIONS="[^"]*--v8-pool-size=1[^"]*"/, 'one V8 thread')
 })
 
 t.test('image has no health check', async (t) => {
