@@ -237,6 +237,9 @@ const rejected: Array<[string, object, string]> = [
   ['a heap too small to run', { ...externalDatabase, heapSizeMegabytes: 16 }, '/heapSizeMegabytes'],
   ['a thread pool without threads', { ...externalDatabase, threadPoolSize: 0 }, '/threadPoolSize'],
   ['V8 without threads', { ...externalDatabase, v8PoolSize: 0 }, '/v8PoolSize'],
+  ['V8 threads set to null', { ...externalDatabase, v8PoolSize: null }, 'v8PoolSize is required'],
+  ['thread pool set to null', { ...externalDatabase, threadPoolSize: null }, 'threadPoolSize is required'],
+  ['heap size set to null', { ...externalDatabase, heapSizeMegabytes: null }, 'heapSizeMegabytes is required'],
   ['deletion window', { ...externalDatabase, keyCustody: { mode: 'aws-kms', kms: { region: 'eu-central-1', deletionWindowDays: 3 } } }, '/keyCustody/kms/deletionWindowDays'],
 ]
 
