@@ -29,13 +29,15 @@ function counted(result: () => DIDResolutionResult): { calls: number; resolve: (
 const entryBytes = Buffer.byteLength(JSON.stringify(resolved('did:web:a', 'x'.repeat(100))))
 
 t.test('least recently used entry evicted past the budget', async (t) => {
-  const results = cache({ maxBytes: entryBytes * 2 })
+  let now = 0
+  const results = cache({ maxBytes: entryBytes * 2, now: () => now })
   const a = counted(() => resolved('did:web:a', 'x'.repeat(100)))
   const b = counted(() => resolved('did:web:b', 'x'.repeat(100)))
   const c = counted(() => resolved('did:web:c', 'x'.repeat(100)))
 
   await results.get('a', a.resolve)
   await results.get('b', b.resolve)
+  now += 1000
   await results.get('a', a.resolve)
   await results.get('c', c.resolve)
   t.equal(results.size, 2)
@@ -44,6 +46,25 @@ t.test('least recently used entry evicted past the budget', async (t) => {
   await results.get('b', b.resolve)
   t.equal(a.calls, 1, 'a was used last, so it stayed')
   t.equal(b.calls, 2, 'b was the least recently used, so it was evicted')
+})
+
+t.test('recency counted to within a second', async (t) => {
+  let now = 0
+  const results = cache({ maxBytes: entryBytes * 2, now: () => now })
+  const a = counted(() => resolved('did:web:a', 'x'.repeat(100)))
+  const b = counted(() => resolved('did:web:b', 'x'.repeat(100)))
+  const c = counted(() => resolved('did:web:c', 'x'.repeat(100)))
+
+  await results.get('a', a.resolve)
+  await results.get('b', b.resolve)
+  now += 999
+  await results.get('a', a.resolve)
+  await results.get('c', c.resolve)
+
+  await results.get('b', b.resolve)
+  t.equal(b.calls, 1, 'b stayed: a used within a second of its insert kept the oldest place')
+  await results.get('a', a.resolve)
+  t.equal(a.calls, 2, 'a was evicted')
 })
 
 t.test('entry larger than the budget not stored', async (t) => {
