@@ -21,18 +21,18 @@ interface Entry {
 }
 
 /**
- * How long a used entry keeps its place before the next use moves it again. Moving deletes and
- * inserts the key, and V8 rebuilds the Map's table every few moves. For a long-lived Map, one
- * move left about 150 bytes of old-generation garbage (V8's heap space statistics), and every
- * presentation query hits this cache. So recency counts to within this step.
+ * Minimum time between two moves of one entry to the most recent place; hits within it leave the
+ * entry where it is. Moving deletes and inserts the key, and V8 rebuilds the Map's table every
+ * few moves. For a long-lived Map that averaged about 150 bytes of old-generation garbage per
+ * move (V8's heap space statistics, in a loop), and every presentation query hits this cache.
  */
 const recencyStepMs = 1000
 
 /**
  * A cache of DID resolution results with a lifetime for documents and a shorter one for
- * failures, bounded by size with least-recently-used eviction, recency counted to within a
- * second. Concurrent resolutions of one key share a single call. Cached results are frozen,
- * because every caller gets the same object.
+ * failures, bounded by size with least-recently-used eviction, recency counted to within
+ * `recencyStepMs`. Concurrent resolutions of one key share a single call. Cached results are
+ * frozen, because every caller gets the same object.
  */
 export class ResolverCache {
   readonly #options: ResolverCacheOptions
@@ -90,7 +90,8 @@ export class ResolverCache {
       this.#delete(key, entry)
       return undefined
     }
-    if (now - entry.movedAt >= recencyStepMs) {
+    // A wall clock stepped back would otherwise freeze every entry's place until it catches up.
+    if (now < entry.movedAt || now - entry.movedAt >= recencyStepMs) {
       // Inserting again moves the entry to the end of the Map, which is the most recent place.
       this.#entries.delete(key)
       this.#entries.set(key, entry)

@@ -48,6 +48,49 @@ t.test('least recently used entry evicted past the budget', async (t) => {
   t.equal(b.calls, 2, 'b was the least recently used, so it was evicted')
 })
 
+t.test('a moved entry stays put for a second', async (t) => {
+  let now = 0
+  const results = cache({ maxBytes: entryBytes * 2, now: () => now })
+  const a = counted(() => resolved('did:web:a', 'x'.repeat(100)))
+  const b = counted(() => resolved('did:web:b', 'x'.repeat(100)))
+  const c = counted(() => resolved('did:web:c', 'x'.repeat(100)))
+
+  await results.get('a', a.resolve)
+  now = 500
+  await results.get('b', b.resolve)
+  now = 1000
+  await results.get('a', a.resolve)
+  now = 1600
+  await results.get('b', b.resolve)
+  now = 1700
+  await results.get('a', a.resolve)
+  await results.get('c', c.resolve)
+
+  await results.get('b', b.resolve)
+  t.equal(b.calls, 1, 'b, moved at 1600 ms, stayed')
+  await results.get('a', a.resolve)
+  t.equal(a.calls, 2, 'a, moved at 1000 ms and used at 1700 ms without a move, was evicted')
+})
+
+t.test('a clock stepped back still moves entries', async (t) => {
+  let now = 3_600_000
+  const results = cache({ maxBytes: entryBytes * 2, now: () => now })
+  const a = counted(() => resolved('did:web:a', 'x'.repeat(100)))
+  const b = counted(() => resolved('did:web:b', 'x'.repeat(100)))
+  const c = counted(() => resolved('did:web:c', 'x'.repeat(100)))
+
+  await results.get('a', a.resolve)
+  await results.get('b', b.resolve)
+  now = 60_000
+  await results.get('a', a.resolve)
+  await results.get('c', c.resolve)
+
+  await results.get('a', a.resolve)
+  t.equal(a.calls, 1, 'a, used after the step back, stayed')
+  await results.get('b', b.resolve)
+  t.equal(b.calls, 2, 'b was evicted')
+})
+
 t.test('recency counted to within a second', async (t) => {
   let now = 0
   const results = cache({ maxBytes: entryBytes * 2, now: () => now })
