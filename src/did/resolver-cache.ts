@@ -16,12 +16,12 @@ interface Entry {
   readonly result: DIDResolutionResult
   readonly expiresAt: number
   readonly bytes: number
-  /** When the entry last moved to the most recent place. */
+  /** When the entry was stored or last moved to the most recent place. */
   movedAt: number
 }
 
 /**
- * Minimum time between two moves of one entry to the most recent place; hits within it leave the
+ * Minimum time between two moves of one entry to the most recent place. Hits within it leave the
  * entry where it is. Moving deletes and inserts the key, and V8 rebuilds the Map's table every
  * few moves. For a long-lived Map that averaged about 150 bytes of old-generation garbage per
  * move (V8's heap space statistics, in a loop), and every presentation query hits this cache.
