@@ -1,10 +1,8 @@
 import { availableParallelism } from 'node:os'
+import { leadingCLong } from './c-long.js'
 
 /** Node's worker count for V8's platform when `--v8-pool-size` is not given. */
 const nodeDefaultSize = 4
-/** The range of C's 64-bit long long, where atoll saturates. */
-const longMaximum = 2n ** 63n - 1n
-const longMinimum = -(2n ** 63n)
 
 /**
  * Returns the number of threads that Node gives V8 for garbage collection helpers and background
@@ -23,10 +21,7 @@ export function v8PoolSize(nodeOptions: string | undefined = process.env.NODE_OP
   }
   if (value === undefined) return nodeDefaultSize
 
-  let long = BigInt(/^\s*([+-]?\d+)/.exec(value)?.[1] ?? 0)
-  if (long > longMaximum) long = longMaximum
-  if (long < longMinimum) long = longMinimum
-  const size = Number(BigInt.asIntN(32, long))
+  const size = Number(BigInt.asIntN(32, leadingCLong(value)))
   return size < 1 ? Math.max(availableParallelism() - 1, 1) : size
 }
 

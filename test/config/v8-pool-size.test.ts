@@ -37,6 +37,7 @@ t.test('below one means one thread fewer than the cores', async (t) => {
   t.equal(v8PoolSize('--v8-pool-size=0', []), coresLessOne)
   t.equal(v8PoolSize('--v8-pool-size=-3', []), coresLessOne)
   t.equal(v8PoolSize('--v8-pool-size=many', []), coresLessOne, 'no number')
+  t.equal(v8PoolSize('--v8-pool-size=\u00a02', []), coresLessOne, 'a no-break space before the number')
   t.equal(v8PoolSize('--v8-pool-size=4294967296', []), coresLessOne, '2^32 cuts to 0')
   t.equal(v8PoolSize('--v8-pool-size=99999999999999999999', []), coresLessOne, 'saturated, cut to -1')
 })
