@@ -14,8 +14,10 @@ function cache(overrides: Partial<ResolverCacheOptions> = {}): ResolverCache {
   return new ResolverCache({ ttlSeconds: 300, negativeTtlSeconds: 30, maxBytes: 1_000_000, ...overrides })
 }
 
+type Counted = { calls: number; resolve: () => Promise<DIDResolutionResult> }
+
 /** Counts the calls of a resolve function that returns the given result. */
-function counted(result: () => DIDResolutionResult): { calls: number; resolve: () => Promise<DIDResolutionResult> } {
+function counted(result: () => DIDResolutionResult): Counted {
   const counter = {
     calls: 0,
     resolve: async (): Promise<DIDResolutionResult> => {
@@ -28,16 +30,20 @@ function counted(result: () => DIDResolutionResult): { calls: number; resolve: (
 
 const entryBytes = Buffer.byteLength(JSON.stringify(resolved('did:web:a', 'x'.repeat(100))))
 
+/** Creates a cache with room for two entries, a clock that starts at `start` ms, and resolvers for three DIDs. */
+function twoEntryCache(start = 0) {
+  const clock = { now: start }
+  const results = cache({ maxBytes: entryBytes * 2, now: () => clock.now })
+  const [a, b, c] = ['a', 'b', 'c'].map((name) => counted(() => resolved(`did:web:${name}`, 'x'.repeat(100)))) as [Counted, Counted, Counted]
+  return { clock, results, a, b, c }
+}
+
 t.test('least recently used entry evicted past the budget', async (t) => {
-  let now = 0
-  const results = cache({ maxBytes: entryBytes * 2, now: () => now })
-  const a = counted(() => resolved('did:web:a', 'x'.repeat(100)))
-  const b = counted(() => resolved('did:web:b', 'x'.repeat(100)))
-  const c = counted(() => resolved('did:web:c', 'x'.repeat(100)))
+  const { clock, results, a, b, c } = twoEntryCache()
 
   await results.get('a', a.resolve)
   await results.get('b', b.resolve)
-  now += 1000
+  clock.now += 1000
   await results.get('a', a.resolve)
   await results.get('c', c.resolve)
   t.equal(results.size, 2)
@@ -49,20 +55,16 @@ t.test('least recently used entry evicted past the budget', async (t) => {
 })
 
 t.test('a moved entry stays put for a second', async (t) => {
-  let now = 0
-  const results = cache({ maxBytes: entryBytes * 2, now: () => now })
-  const a = counted(() => resolved('did:web:a', 'x'.repeat(100)))
-  const b = counted(() => resolved('did:web:b', 'x'.repeat(100)))
-  const c = counted(() => resolved('did:web:c', 'x'.repeat(100)))
+  const { clock, results, a, b, c } = twoEntryCache()
 
   await results.get('a', a.resolve)
-  now = 500
+  clock.now = 500
   await results.get('b', b.resolve)
-  now = 1000
+  clock.now = 1000
   await results.get('a', a.resolve)
-  now = 1600
+  clock.now = 1600
   await results.get('b', b.resolve)
-  now = 1700
+  clock.now = 1700
   await results.get('a', a.resolve)
   await results.get('c', c.resolve)
 
@@ -73,15 +75,11 @@ t.test('a moved entry stays put for a second', async (t) => {
 })
 
 t.test('a clock stepped back still moves entries', async (t) => {
-  let now = 3_600_000
-  const results = cache({ maxBytes: entryBytes * 2, now: () => now })
-  const a = counted(() => resolved('did:web:a', 'x'.repeat(100)))
-  const b = counted(() => resolved('did:web:b', 'x'.repeat(100)))
-  const c = counted(() => resolved('did:web:c', 'x'.repeat(100)))
+  const { clock, results, a, b, c } = twoEntryCache(3_600_000)
 
   await results.get('a', a.resolve)
   await results.get('b', b.resolve)
-  now = 60_000
+  clock.now = 60_000
   await results.get('a', a.resolve)
   await results.get('c', c.resolve)
 
@@ -92,15 +90,11 @@ t.test('a clock stepped back still moves entries', async (t) => {
 })
 
 t.test('recency counted to within a second', async (t) => {
-  let now = 0
-  const results = cache({ maxBytes: entryBytes * 2, now: () => now })
-  const a = counted(() => resolved('did:web:a', 'x'.repeat(100)))
-  const b = counted(() => resolved('did:web:b', 'x'.repeat(100)))
-  const c = counted(() => resolved('did:web:c', 'x'.repeat(100)))
+  const { clock, results, a, b, c } = twoEntryCache()
 
   await results.get('a', a.resolve)
   await results.get('b', b.resolve)
-  now += 999
+  clock.now += 999
   await results.get('a', a.resolve)
   await results.get('c', c.resolve)
 
