@@ -228,8 +228,9 @@ function load(options) {
  * quota as a burst at the start of every second, which measures queueing behind the burst instead.
  * The generator's own event loop delay is reported too: a request sent late because the generator
  * itself paused still counts from its due time. The first `warmupSeconds` at the same rate are
- * not counted: they open the connections, and the service still collects the garbage of the
- * full-rate run before them, which put up to 150 slow requests into the first half second.
+ * not timed, though their failures count. They open the connections while the service still
+ * collects the garbage of the full-rate run, which put up to 150 slow requests into the first
+ * half second.
  */
 async function pacedLoad(url, body, nextToken, ratePerSecond, warmupSeconds) {
   const agent = new Agent({ keepAlive: true, maxSockets: connections * 4 })
