@@ -126,30 +126,25 @@ async function startedServe(t: Test, env: Record<string, string>): Promise<{ sta
   return { startLine, threads: readdirSync(`/proc/${child.pid}/task`).length }
 }
 
-t.test('serve: thread pool size', { skip: process.platform !== 'linux' && 'threads are counted in /proc' }, async (t) => {
-  const oneThread = await startedServe(t, { UV_THREADPOOL_SIZE: '1' })
-  const fourThreads = await startedServe(t, { UV_THREADPOOL_SIZE: '4' })
-  t.equal(oneThread.startLine.threadPoolSize, 1)
-  t.equal(fourThreads.startLine.threadPoolSize, 4)
-  // The log line reads the variable, and the thread counts show that libuv read the same value.
-  t.equal(
-    fourThreads.threads - oneThread.threads,
-    3,
-    `three more threads with UV_THREADPOOL_SIZE=4 (${oneThread.threads} and ${fourThreads.threads})`,
-  )
-})
+// The log line reads the setting, and the thread counts show that libuv and V8 read the same value.
+const poolSettings = [
+  { pool: 'thread pool', field: 'threadPoolSize', setting: 'UV_THREADPOOL_SIZE=4', env: (size: number) => ({ UV_THREADPOOL_SIZE: String(size) }) },
+  { pool: 'V8 thread pool', field: 'v8PoolSize', setting: '--v8-pool-size=4', env: (size: number) => ({ UV_THREADPOOL_SIZE: '1', NODE_OPTIONS: `--v8-pool-size=${size}` }) },
+]
 
-t.test('serve: V8 thread pool size', { skip: process.platform !== 'linux' && 'threads are counted in /proc' }, async (t) => {
-  const oneThread = await startedServe(t, { UV_THREADPOOL_SIZE: '1', NODE_OPTIONS: '--v8-pool-size=1' })
-  const fourThreads = await startedServe(t, { UV_THREADPOOL_SIZE: '1', NODE_OPTIONS: '--v8-pool-size=4' })
-  t.equal(oneThread.startLine.v8PoolSize, 1)
-  t.equal(fourThreads.startLine.v8PoolSize, 4)
-  t.equal(
-    fourThreads.threads - oneThread.threads,
-    3,
-    `three more threads with --v8-pool-size=4 (${oneThread.threads} and ${fourThreads.threads})`,
-  )
-})
+for (const { pool, field, setting, env } of poolSettings) {
+  t.test(`serve: ${pool} size`, { skip: process.platform !== 'linux' && 'threads are counted in /proc' }, async (t) => {
+    const oneThread = await startedServe(t, env(1))
+    const fourThreads = await startedServe(t, env(4))
+    t.equal(oneThread.startLine[field], 1)
+    t.equal(fourThreads.startLine[field], 4)
+    t.equal(
+      fourThreads.threads - oneThread.threads,
+      3,
+      `three more threads with ${setting} (${oneThread.threads} and ${fourThreads.threads})`,
+    )
+  })
+}
 
 async function waitFor(condition: () => boolean, exited: Promise<unknown>): Promise<boolean> {
   let done = false
