@@ -31,8 +31,16 @@ export function generateKeyPair(algorithm: KeyAlgorithm): { privateKey: KeyObjec
 export function keyObjectSigner(privateKey: KeyObject, algorithm: KeyAlgorithm): Signer {
   const digest = algorithm === 'ES256' ? 'sha256' : null
   const key: SignKeyObjectInput = algorithm === 'ES256' ? { key: privateKey, dsaEncoding: 'ieee-p1363' } : { key: privateKey }
-  return async (input, options) => {
-    if (!options?.onThreadPool || threadPool.saturated) return sign(digest, input, key)
+  // Not an async function: returning the pool's promise from one would cost the caller two more
+  // microtask turns per signature.
+  return (input, options) => {
+    if (!options?.onThreadPool || threadPool.saturated) {
+      try {
+        return Promise.resolve(sign(digest, input, key))
+      } catch (error) {
+        return Promise.reject(error)
+      }
+    }
     return threadPool.track(
       new Promise<Uint8Array>((resolve, reject) => {
         sign(digest, input, key, (error, signature) => (error ? reject(error) : resolve(signature)))

@@ -204,6 +204,9 @@ for (const kind of databaseKinds) {
       const response = await tokenRequest({ ...base, client_secret: secret })
       t.equal(response.statusCode, 401)
       t.equal(response.json().error, 'invalid_client')
+      const cached = await tokenRequest({ ...base, client_secret: secret })
+      t.equal(cached.statusCode, 401, 'a cached inactive participant is rejected too')
+      t.equal(cached.json().error, 'invalid_client')
     })
   })
 }

@@ -247,6 +247,66 @@ for (const kind of databaseKinds) {
     t.ok(db.queries > before, 'an expired lookup reads the database again')
   })
 
+  t.test(`${kind}: ready signer once the key and its signer are cached`, async (t) => {
+    const db = await createTestDatabase(t, kind)
+    const first = await openTestKeyStore(t, db)
+    const participant = await addParticipant(db, 'acme')
+    const key = await first.keyManager.create('acme', { usages: ['sign_token'] })
+
+    const other = (await openTestKeyStore(t, db)).keyManager
+    t.equal(other.readySigner(participant.did, 'sign_token'), undefined, 'nothing cached yet')
+    const looked = await other.defaultKeyForDid(participant.did, 'sign_token')
+    t.equal(other.readySigner(participant.did, 'sign_token'), undefined, 'the key is cached, its signer not loaded yet')
+    await other.sign(looked, input)
+    const ready = other.readySigner(participant.did, 'sign_token')
+    t.equal(ready?.key.id, key.id)
+    t.equal(other.readySigner(participant.did, 'sign_presentation'), undefined, 'another usage has no default key')
+    t.equal(other.readySigner('did:web:example.com:nobody', 'sign_token'), undefined)
+
+    const signature = await ready!.sign(input)
+    const publicKey = createPublicKey({ key: key.publicJwk, format: 'jwk' })
+    t.ok(verify('sha256', input, { key: publicKey, dsaEncoding: 'ieee-p1363' }, signature), 'its signature verifies with the public key')
+
+    const fresh = await other.rotate('acme', key.id)
+    t.equal(other.readySigner(participant.did, 'sign_token'), undefined, 'rotation drops it')
+    await other.defaultKeyForDid(participant.did, 'sign_token')
+    t.equal(other.readySigner(participant.did, 'sign_token')?.key.id, fresh.id, 'the new key is ready after one lookup, its signer came with it')
+
+    await other.revoke('acme', fresh.id)
+    t.equal(other.readySigner(participant.did, 'sign_token'), undefined, 'revocation drops it')
+    assertAppError(
+      t,
+      await rejectionOf(signJwt(other, participant.did, 'sign_token', {}, {})),
+      'ERR_KEY_NO_DEFAULT',
+      'participant "acme" has no active key for usage "sign_token"; create a key with that usage',
+    )
+  })
+
+  t.test(`${kind}: a frozen header is encoded once, other headers every time`, async (t) => {
+    const db = await createTestDatabase(t, kind)
+    const { keyManager } = await openTestKeyStore(t, db)
+    const participant = await addParticipant(db, 'acme')
+    const key = await keyManager.create('acme', { usages: ['sign_token'] })
+    const headerOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[0]!, 'base64url').toString('utf8'))
+    const kid = `${participant.did}#${key.fragment}`
+
+    const jwtType = Object.freeze({ typ: 'JWT' })
+    const first = await signJwt(keyManager, participant.did, 'sign_token', jwtType, { n: 1 })
+    const second = await signJwt(keyManager, participant.did, 'sign_token', jwtType, { n: 2 })
+    t.equal(second.split('.')[0], first.split('.')[0])
+    t.same(headerOf(second), { typ: 'JWT', alg: 'ES256', kid })
+
+    const otherType = Object.freeze({ typ: 'vp+jwt' })
+    t.same(headerOf(await signJwt(keyManager, participant.did, 'sign_token', otherType, {})), { typ: 'vp+jwt', alg: 'ES256', kid })
+    t.same(headerOf(await signJwt(keyManager, participant.did, 'sign_token', jwtType, {})), { typ: 'JWT', alg: 'ES256', kid })
+
+    const changing: { typ: string } = { typ: 'JWT' }
+    await signJwt(keyManager, participant.did, 'sign_token', changing, {})
+    changing.typ = 'at+jwt'
+    t.same(headerOf(await signJwt(keyManager, participant.did, 'sign_token', changing, {})), { typ: 'at+jwt', alg: 'ES256', kid }, 'a header that may change is not kept')
+    await jwtVerify(second, await importJWK(key.publicJwk, 'ES256'))
+  })
+
   t.test(`${kind}: caller header cannot replace alg or kid`, async (t) => {
     const db = await createTestDatabase(t, kind)
     const { keyManager } = await openTestKeyStore(t, db)
