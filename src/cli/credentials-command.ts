@@ -2,23 +2,16 @@ import { Command, Option } from 'commander'
 import { loadConfig, type Config } from '../config/config.js'
 import { HostedDidLookup } from '../did/hosted-did-lookup.js'
 import { DidResolver } from '../did/resolver.js'
-import { AppError } from '../errors/app-error.js'
 import type { CredentialRequestService } from '../holder/credential-request-service.js'
 import { createCredentialRequestService } from '../holder/credential-request-tasks.js'
 import { openKeyStore } from '../keys/key-store.js'
-import { createLogger, type Logger } from '../observability/logger.js'
-import { runAudited } from '../storage/audited-transaction.js'
 import { listCredentialRequests, type CredentialRequest, type CredentialRequestState } from '../storage/credential-request-repository.js'
-import type { Database } from '../storage/database.js'
-import { migrate } from '../storage/migrate.js'
-import { openDatabase } from '../storage/open-database.js'
 import { getParticipant } from '../storage/participant-repository.js'
+import { printJson, printTable, withCliDatabase, type CliDatabase } from './cli-database.js'
 import { exitCodes } from './exit-codes.js'
 
-interface CredentialsContext {
-  db: Database
+interface CredentialsContext extends CliDatabase {
   service: CredentialRequestService
-  logger: Logger
 }
 
 const requestStates: CredentialRequestState[] = ['pending', 'requested', 'issued', 'rejected', 'error']
@@ -49,7 +42,7 @@ export function credentialsCommand(setExitCode: (code: number) => void): Command
       if ((options.type === undefined) === (options.credentialId === undefined)) {
         this.error('error: give either --type or --credential-id', { exitCode: exitCodes.usage, code: 'dcp-identity.usage' })
       }
-      await run(async ({ db, service, logger }) => {
+      await run(async ({ db, service, audited }) => {
         const input = {
           issuerDid: options.issuer,
           credentialTypes: [...new Set(options.type ?? [])],
@@ -70,9 +63,7 @@ export function credentialsCommand(setExitCode: (code: number) => void): Command
             throw error
           },
         )
-        const request = await runAudited(db, { actor: 'cli', requestId: null }, spec, async () => outcome(), (error) => {
-          logger.error({ err: error, action: spec.action }, 'failed to write audit row of a failed change')
-        })
+        const request = await audited(spec)(async () => outcome())
         printRequests([request], options.json)
         return exitCodes.ok
       })()
@@ -102,33 +93,23 @@ export function credentialsCommand(setExitCode: (code: number) => void): Command
 }
 
 /** Opens the migrated database, the key store and a resolver for this instance's DIDs, runs the work, and closes them. */
-async function withService(config: Config, work: (context: CredentialsContext) => Promise<number>): Promise<number> {
-  // Logs go to stderr, so stdout carries only the command's output.
-  const logger = createLogger(config.logLevel, process.stderr)
-  const db = await openDatabase(config.database)
-  try {
-    await migrate(db)
-    const store = openKeyStore(config, db, logger)
+function withService(config: Config, work: (context: CredentialsContext) => Promise<number>): Promise<number> {
+  return withCliDatabase(config, async (cli) => {
+    const store = openKeyStore(config, cli.db, cli.logger)
     try {
-      const hostedDids = new HostedDidLookup(db, config.publicBaseUrl, config.keys.cacheTtlSeconds)
-      const resolver = new DidResolver({ config: config.did, localDocuments: hostedDids.documentOf, logger })
-      const service = createCredentialRequestService(config, db, store.keyManager, resolver, logger)
-      return await work({ db, service, logger })
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error
-      process.stderr.write(`dcp-identity: ${error.code}: ${error.message}\n`)
-      return exitCodes.failure
+      const hostedDids = new HostedDidLookup(cli.db, config.publicBaseUrl, config.keys.cacheTtlSeconds)
+      const resolver = new DidResolver({ config: config.did, localDocuments: hostedDids.documentOf, logger: cli.logger })
+      const service = createCredentialRequestService(config, cli.db, store.keyManager, resolver, cli.logger)
+      return await work({ ...cli, service })
     } finally {
       store.close()
     }
-  } finally {
-    await db.close()
-  }
+  })
 }
 
 function printRequests(requests: CredentialRequest[], json: boolean | undefined): void {
   if (json) {
-    process.stdout.write(`${JSON.stringify(requests.length === 1 ? requests[0] : requests, null, 2)}\n`)
+    printJson(requests)
     return
   }
   const header = ['ID', 'STATE', 'ISSUER', 'CREDENTIALS', 'ATTEMPTS', 'LAST ERROR', 'CREATED']
@@ -141,8 +122,5 @@ function printRequests(requests: CredentialRequest[], json: boolean | undefined)
     request.rejectionReason ?? request.lastError ?? '-',
     request.createdAt.toISOString(),
   ])
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)))
-  for (const row of [header, ...rows]) {
-    process.stdout.write(`${row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()}\n`)
-  }
+  printTable(header, rows)
 }

@@ -3,11 +3,8 @@ import { loadConfig, type Config } from '../config/config.js'
 import type { ChangeOptions, KeyManager } from '../keys/key-manager.js'
 import { openKeyStore } from '../keys/key-store.js'
 import { keyAlgorithms, keyCustodies, keyUsages, type KeyAlgorithm, type KeyCustody, type KeyUsage, type ParticipantKey } from '../keys/key.js'
-import { createLogger, type Logger } from '../observability/logger.js'
-import { runAudited, type AuditSpec } from '../storage/audited-transaction.js'
-import type { Database } from '../storage/database.js'
-import { migrate } from '../storage/migrate.js'
-import { openDatabase } from '../storage/open-database.js'
+import type { AuditSpec } from '../storage/audited-transaction.js'
+import { printJson, printTable, withCliDatabase } from './cli-database.js'
 import { exitCodes } from './exit-codes.js'
 
 interface KeyCommandContext {
@@ -100,34 +97,21 @@ export function keysCommand(setExitCode: (code: number) => void): Command {
 }
 
 /** Opens the migrated database and the key store, runs the work, and closes both. */
-async function withKeys(config: Config, work: (context: KeyCommandContext) => Promise<void>): Promise<number> {
-  // Logs go to stderr, so stdout carries only the command's output.
-  const logger = createLogger(config.logLevel, process.stderr)
-  const db = await openDatabase(config.database)
-  try {
-    await migrate(db)
+function withKeys(config: Config, work: (context: KeyCommandContext) => Promise<void>): Promise<number> {
+  return withCliDatabase(config, async ({ db, logger, audited }) => {
     const store = openKeyStore(config, db, logger)
     try {
-      await work({ keyManager: store.keyManager, audited: (spec) => ({ transaction: auditedTransaction(db, logger, spec) }) })
+      await work({ keyManager: store.keyManager, audited: (spec) => ({ transaction: audited(spec) }) })
       return exitCodes.ok
     } finally {
       store.close()
     }
-  } finally {
-    await db.close()
-  }
-}
-
-function auditedTransaction(db: Database, logger: Logger, spec: AuditSpec): ChangeOptions['transaction'] {
-  return (work) =>
-    runAudited(db, { actor: 'cli', requestId: null }, spec, work, (error) => {
-      logger.error({ err: error, action: spec.action }, 'failed to write audit row of a failed change')
-    })
+  })
 }
 
 function printKeys(keys: ParticipantKey[], json: boolean | undefined): void {
   if (json) {
-    process.stdout.write(`${JSON.stringify(keys.length === 1 ? keys[0] : keys, null, 2)}\n`)
+    printJson(keys)
     return
   }
   const header = ['ID', 'FRAGMENT', 'ALGORITHM', 'CUSTODY', 'STATE', 'USAGES', 'DEFAULT FOR', 'CREATED']
@@ -141,8 +125,5 @@ function printKeys(keys: ParticipantKey[], json: boolean | undefined): void {
     key.defaultFor.join(',') || '-',
     key.createdAt.toISOString(),
   ])
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)))
-  for (const row of [header, ...rows]) {
-    process.stdout.write(`${row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()}\n`)
-  }
+  printTable(header, rows)
 }

@@ -11,6 +11,7 @@ import { keysCommand } from './keys-command.js'
 import { migrateCommand } from './migrate-command.js'
 import { seedCommand } from './seed-command.js'
 import { serveCommand } from './serve-command.js'
+import { stsClientCommand } from './sts-client-command.js'
 
 /** Runs the `dcp-identity` CLI and resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -60,6 +61,12 @@ export async function main(argv: string[]): Promise<number> {
 
   program.addCommand(
     keysCommand((code) => {
+      exitCode = code
+    }),
+  )
+
+  program.addCommand(
+    stsClientCommand((code) => {
       exitCode = code
     }),
   )

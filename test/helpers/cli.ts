@@ -10,20 +10,22 @@ export function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { ...base, ...env }
 }
 
-/** Starts the built CLI as `dcp-identity ARGS`. */
-export function spawnCli(args: string[], env: Record<string, string>): ChildProcess {
+/** Starts the built CLI as `dcp-identity ARGS`, with standard input ignored unless `stdin` is 'pipe'. */
+export function spawnCli(args: string[], env: Record<string, string>, stdin: 'ignore' | 'pipe' = 'ignore'): ChildProcess {
   return spawn(process.execPath, [entry, ...args], {
     env: cleanEnv(env),
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [stdin, 'pipe', 'pipe'],
   })
 }
 
-/** Runs the CLI to completion. */
+/** Runs the CLI to completion, writing `input` to its standard input when given. */
 export async function runCli(
   args: string[],
   env: Record<string, string> = {},
+  input?: string,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawnCli(args, env)
+  const child = spawnCli(args, env, input === undefined ? 'ignore' : 'pipe')
+  if (input !== undefined) child.stdin!.end(input)
   let stdout = ''
   let stderr = ''
   child.stdout!.on('data', (chunk) => (stdout += chunk))

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { join } from 'node:path'
 import pg from 'pg'
 import type { Database, Queryable } from '../../src/storage/database.js'
 import { EmbeddedDatabase } from '../../src/storage/embedded-database.js'
@@ -24,6 +25,19 @@ export async function createTestDatabase(t: Teardown, kind: DatabaseKind): Promi
   const db = new PostgresDatabase({ url, poolMax: 5 })
   t.teardown(() => db.close())
   return db
+}
+
+/**
+ * Opens the embedded database of a CLI's data folder, runs `work` and closes it again, so the
+ * CLI can open the folder next.
+ */
+export async function withDataFolder<T>(dataDir: string, work: (db: EmbeddedDatabase) => Promise<T>): Promise<T> {
+  const db = await EmbeddedDatabase.open(join(dataDir, 'pglite'))
+  try {
+    return await work(db)
+  } finally {
+    await db.close()
+  }
 }
 
 /** Creates an empty PostgreSQL database on the DATABASE_URL server and returns its URL. */

@@ -4,8 +4,9 @@ import { join } from 'node:path'
 import t from 'tap'
 import { main } from '../../src/cli/main.js'
 import { listAuditEvents } from '../../src/storage/audit-repository.js'
-import { EmbeddedDatabase } from '../../src/storage/embedded-database.js'
+import type { EmbeddedDatabase } from '../../src/storage/embedded-database.js'
 import { migrate } from '../../src/storage/migrate.js'
+import { withDataFolder } from '../helpers/databases.js'
 import { addParticipant } from '../helpers/keys.js'
 import { testMasterKey } from '../helpers/server.js'
 
@@ -25,13 +26,8 @@ async function run(...argv: string[]): Promise<{ code: number; stdout: string }>
   }
 }
 
-async function withDatabase<T>(work: (db: EmbeddedDatabase) => Promise<T>): Promise<T> {
-  const db = await EmbeddedDatabase.open(join(dataDir, 'pglite'))
-  try {
-    return await work(db)
-  } finally {
-    await db.close()
-  }
+function withDatabase<T>(work: (db: EmbeddedDatabase) => Promise<T>): Promise<T> {
+  return withDataFolder(dataDir, work)
 }
 
 t.before(async () => {
