@@ -72,6 +72,8 @@ export interface KeyManager {
   revoke(participantId: string, keyId: string, change?: ChangeOptions): Promise<ParticipantKey>
   /** Loads the private parts of all default keys into memory and returns how many it loaded. */
   preload(): Promise<number>
+  /** Drops the cached default keys and DID of a participant, after it was deleted in this process. */
+  forgetParticipant(participantId: string): void
 }
 
 export interface KeyManagerOptions {
@@ -102,6 +104,8 @@ class CachingKeyManager implements KeyManager {
   readonly #defaults: ExpiringCache<string, ParticipantKey>
   readonly #participantIds: ExpiringCache<string, string>
   readonly #signers: ExpiringCache<string, SignerSlot>
+  /** Counts cache invalidations, so a lookup that overlaps one does not cache what it read before. */
+  #generation = 0
 
   constructor(options: KeyManagerOptions) {
     this.#db = options.db
@@ -152,6 +156,7 @@ class CachingKeyManager implements KeyManager {
     const cached = this.#defaults.get(cacheKey)
     if (cached) return cached
 
+    const generation = this.#generation
     const key = await findDefaultKey(this.#db, participantId, usage)
     if (!key) {
       await getParticipant(this.#db, participantId)
@@ -160,18 +165,21 @@ class CachingKeyManager implements KeyManager {
         `participant "${participantId}" has no active key for usage "${usage}"; create a key with that usage`,
       )
     }
-    this.#defaults.set(cacheKey, Object.freeze(key))
+    // A read that started before a rotation or revocation committed may return the key before it,
+    // and caching that would sign with it, or fail to, for the cache's lifetime.
+    if (generation === this.#generation) this.#defaults.set(cacheKey, Object.freeze(key))
     return key
   }
 
   async defaultKeyForDid(did: string, usage: KeyUsage): Promise<ParticipantKey> {
     let participantId = this.#participantIds.get(did)
     if (participantId === undefined) {
+      const generation = this.#generation
       participantId = await findParticipantIdByDid(this.#db, did)
       if (participantId === undefined) {
         throw new NotFoundError('ERR_PARTICIPANT_NOT_FOUND', `no participant has the DID "${did}"`)
       }
-      this.#participantIds.set(did, participantId)
+      if (generation === this.#generation) this.#participantIds.set(did, participantId)
     }
     return this.defaultKey(participantId, usage)
   }
@@ -306,7 +314,13 @@ class CachingKeyManager implements KeyManager {
     return change.transaction ? change.transaction(work) : this.#db.transaction(work)
   }
 
+  forgetParticipant(participantId: string): void {
+    this.#invalidate(participantId)
+    this.#participantIds.deleteWhere((_did, id) => id === participantId)
+  }
+
   #invalidate(participantId: string): void {
+    this.#generation += 1
     const prefix = defaultsKey(participantId, '')
     this.#defaults.deleteWhere((key) => key.startsWith(prefix))
   }

@@ -21,7 +21,8 @@ const encodedHeaders = new WeakMap<ParticipantKey, EncodedHeader>()
  * gets `alg` from the key and `kid` as the absolute DID URL `did#fragment`, which verifiers
  * resolve against the participant's DID document. In steady state this makes no database query,
  * and with the key and its signer cached it awaits nothing before the signature. A frozen
- * `header` is encoded once per key and reused while the caller passes that same object.
+ * `header` with primitive members is encoded once per key and reused while the caller passes
+ * that same object.
  */
 export function signJwt(
   keyManager: KeyManager,
@@ -76,6 +77,13 @@ function encodedHeader(participantDid: string, key: ParticipantKey, header: JwtH
   const last = encodedHeaders.get(key)
   if (last !== undefined && last.header === header && last.participantDid === participantDid) return last.encoded
   const encoded = encodeJsonPart({ ...header, alg: key.algorithm, kid: `${participantDid}#${key.fragment}` })
-  if (Object.isFrozen(header)) encodedHeaders.set(key, { header, participantDid, encoded })
+  if (isFrozenFlat(header)) encodedHeaders.set(key, { header, participantDid, encoded })
   return encoded
+}
+
+/** True for a frozen header whose members are all primitives, which therefore cannot change. */
+function isFrozenFlat(header: JwtHeader): boolean {
+  if (!Object.isFrozen(header)) return false
+  for (const value of Object.values(header)) if (typeof value === 'object' && value !== null) return false
+  return true
 }

@@ -79,22 +79,28 @@ export class SecureTokenService {
     try {
       return this.issueFor(this.#verified(activeOnly(cached), request.clientId, request.clientSecret), request)
     } catch (error) {
+      // A refused client, rejected like every other failure of a token request.
       return Promise.reject(error)
     }
   }
 
   /** Mints an SI token for a client that is already authenticated, such as by a DIM bearer token. */
   issueFor(client: StsClientCredential, request: Omit<StsTokenRequest, 'clientId' | 'clientSecret'>): Promise<StsTokenResponse> {
-    const { tokens, accessTokenKeys } = this.#options
-    const nowSeconds = Math.floor(this.#now() / 1000)
-    const scopes = splitScopeList(request.bearerAccessScope)
-    if (scopes.length === 0) return this.#sign(client, request.audience, request.token, nowSeconds)
-    return mintAccessToken(
-      accessTokenKeys,
-      client.participantId,
-      { holderDid: client.participantDid, verifierDid: request.audience, scopes },
-      { ttlSeconds: tokens.accessTokenTtlSeconds, nowSeconds },
-    ).then((accessToken) => this.#sign(client, request.audience, accessToken, nowSeconds))
+    try {
+      const { tokens, accessTokenKeys } = this.#options
+      const nowSeconds = Math.floor(this.#now() / 1000)
+      const scopes = splitScopeList(request.bearerAccessScope)
+      if (scopes.length === 0) return this.#sign(client, request.audience, request.token, nowSeconds)
+      return mintAccessToken(
+        accessTokenKeys,
+        client.participantId,
+        { holderDid: client.participantDid, verifierDid: request.audience, scopes },
+        { ttlSeconds: tokens.accessTokenTtlSeconds, nowSeconds },
+      ).then((accessToken) => this.#sign(client, request.audience, accessToken, nowSeconds))
+    } catch (error) {
+      // Not an async function, so a failure is turned into a rejection here, as callers expect.
+      return Promise.reject(error)
+    }
   }
 
   /** Forgets cached client lookups, after a secret changed in this process. */

@@ -208,5 +208,25 @@ for (const kind of databaseKinds) {
       t.equal(cached.statusCode, 401, 'a cached inactive participant is rejected too')
       t.equal(cached.json().error, 'invalid_client')
     })
+
+    t.test('a DID deleted and created again signs with its new key', async (t) => {
+      const reusedDid = 'did:web:localhost%3A8080:companyr'
+      const request = (secret: string) => tokenRequest({ ...base, client_id: reusedDid, client_secret: secret })
+      t.equal((await request('x'.repeat(43))).statusCode, 401, 'unknown before it exists')
+
+      const first = await adminRequest(app, 'POST', '/v1/participants', { body: { id: 'companyr', did: reusedDid, roles: ['holder'] } })
+      t.equal((await request(first.json().stsClient.clientSecret)).statusCode, 200, 'known at once after it was created')
+      t.equal((await adminRequest(app, 'DELETE', '/v1/participants/companyr')).statusCode, 204)
+
+      const second = await adminRequest(app, 'POST', '/v1/participants', { body: { id: 'companyr2', did: reusedDid, roles: ['holder'] } })
+      const response = await request(second.json().stsClient.clientSecret)
+      t.equal(response.statusCode, 200)
+      const token = response.json().access_token as string
+      const kid = decodeProtectedHeader(token).kid!
+      const document = (await server.publicApp.inject({ method: 'GET', url: '/companyr/did.json' })).json()
+      const method = document.verificationMethod.find((entry: { id: string }) => entry.id === kid)
+      t.ok(method, 'the kid is in the DID document of the new participant')
+      await compactVerify(token, await importJWK(method.publicKeyJwk as JWK, 'ES256'))
+    })
   })
 }

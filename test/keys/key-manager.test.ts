@@ -35,6 +35,43 @@ function countingDatabase(db: Database): Database & { queries: number } {
   return counter as Database & { queries: number }
 }
 
+/**
+ * Wraps a database so a test can hold back the result of the next query that contains `fragment`
+ * after `arm`, until it calls `release`.
+ */
+function holdingDatabase(db: Database, fragment: string) {
+  let armed = false
+  let reached = (): void => {}
+  let release = (): void => {}
+  const wrapped: Database = {
+    kind: db.kind,
+    query: async (sql, params) => {
+      const result = await db.query(sql, params)
+      if (armed && sql.includes(fragment)) {
+        armed = false
+        reached()
+        await new Promise<void>((resolve) => (release = resolve))
+      }
+      return result as never
+    },
+    exec: (sql) => db.exec(sql),
+    transaction: (work) => db.transaction(work),
+    listen: (channel, onNotification) => db.listen(channel, onNotification),
+    poolStats: () => db.poolStats(),
+    close: () => db.close(),
+  }
+  return {
+    db: wrapped,
+    /** Holds the next matching query and resolves once it has its result. */
+    arm: () =>
+      new Promise<void>((resolve) => {
+        armed = true
+        reached = resolve
+      }),
+    release: () => release(),
+  }
+}
+
 function assertAppError(t: Test, error: unknown, code: string, message: string) {
   t.type(error, AppError)
   t.equal((error as AppError).code, code)
@@ -282,6 +319,47 @@ for (const kind of databaseKinds) {
     )
   })
 
+  for (const change of ['rotate', 'revoke'] as const) {
+    t.test(`${kind}: lookup overlapping ${change} is not cached`, async (t) => {
+      const base = await createTestDatabase(t, kind)
+      const holding = holdingDatabase(base, 'participant_default_keys')
+      const { keyManager } = await openTestKeyStore(t, holding.db)
+      const participant = await addParticipant(base, 'acme')
+      const old = await keyManager.create('acme', { usages: ['sign_token'] })
+      const fallback = await keyManager.create('acme', { usages: ['sign_token'], algorithm: 'EdDSA' })
+
+      const reached = holding.arm()
+      const overlapping = keyManager.defaultKeyForDid(participant.did, 'sign_token')
+      await reached
+      const changed = change === 'rotate' ? await keyManager.rotate('acme', old.id) : await keyManager.revoke('acme', old.id)
+      holding.release()
+      t.equal((await overlapping).id, old.id, 'the overlapping lookup read the key before the change')
+
+      const expected = change === 'rotate' ? changed.id : fallback.id
+      t.equal((await keyManager.defaultKeyForDid(participant.did, 'sign_token')).id, expected, 'the next lookup reads the change')
+      const jwt = await signJwt(keyManager, participant.did, 'sign_token', {}, {})
+      const header = JSON.parse(Buffer.from(jwt.split('.')[0]!, 'base64url').toString('utf8'))
+      t.equal(header.kid, `${participant.did}#key-${expected}`, 'and signs with it')
+    })
+  }
+
+  t.test(`${kind}: a deleted participant's keys are forgotten`, async (t) => {
+    const db = await createTestDatabase(t, kind)
+    const { keyManager } = await openTestKeyStore(t, db)
+    const did = 'did:web:localhost%3A8080:reused'
+    await addParticipant(db, 'first', { did })
+    const first = await keyManager.create('first', { usages: ['sign_token'] })
+    await signJwt(keyManager, did, 'sign_token', {}, {})
+    t.equal(keyManager.readySigner(did, 'sign_token')?.key.id, first.id)
+
+    await db.query('DELETE FROM participants WHERE id = $1', ['first'])
+    keyManager.forgetParticipant('first')
+    t.equal(keyManager.readySigner(did, 'sign_token'), undefined, 'nothing ready for the DID')
+    await addParticipant(db, 'second', { did })
+    const second = await keyManager.create('second', { usages: ['sign_token'] })
+    t.equal((await keyManager.defaultKeyForDid(did, 'sign_token')).id, second.id, 'the DID now names the new participant')
+  })
+
   t.test(`${kind}: a frozen header is encoded once, other headers every time`, async (t) => {
     const db = await createTestDatabase(t, kind)
     const { keyManager } = await openTestKeyStore(t, db)
@@ -304,6 +382,12 @@ for (const kind of databaseKinds) {
     await signJwt(keyManager, participant.did, 'sign_token', changing, {})
     changing.typ = 'at+jwt'
     t.same(headerOf(await signJwt(keyManager, participant.did, 'sign_token', changing, {})), { typ: 'at+jwt', alg: 'ES256', kid }, 'a header that may change is not kept')
+
+    const chain = ['one']
+    const nested = Object.freeze({ typ: 'JWT', x5c: chain })
+    await signJwt(keyManager, participant.did, 'sign_token', nested, {})
+    chain[0] = 'two'
+    t.same(headerOf(await signJwt(keyManager, participant.did, 'sign_token', nested, {})).x5c, ['two'], 'a frozen header with an object member is not kept')
     await jwtVerify(second, await importJWK(key.publicJwk, 'ES256'))
   })
 

@@ -121,6 +121,8 @@ export const participantRoutes: FastifyPluginAsyncTypebox<{ context: AppContext 
           return { participant, stsClient }
         },
       )
+      // A lookup of the new client id may be cached as unknown, which would reject it for up to 5 s.
+      context.sts.forgetClients()
       context.participants.forget()
       context.hostedDids.forget()
       request.log.info({ participantId: participant.id, did: participant.did }, 'participant created')
@@ -218,6 +220,7 @@ export const participantRoutes: FastifyPluginAsyncTypebox<{ context: AppContext 
         (tx) => deleteParticipant(tx, participantId),
       )
       context.sts.forgetClients()
+      context.keyManager.forgetParticipant(participantId)
       context.participants.forget()
       context.hostedDids.forget()
       request.log.info({ participantId }, 'participant deleted')
