@@ -13,7 +13,7 @@ import { applySeed } from './seed/apply-seed.js'
 import { loadSeed } from './seed/load-seed.js'
 import { HostedDidLookup } from './did/hosted-did-lookup.js'
 import { DidResolver } from './did/resolver.js'
-import { HolderSnapshots } from './holder/holder-snapshots.js'
+import { everyHolder, HolderSnapshots } from './holder/holder-snapshots.js'
 import { PresentationService } from './holder/presentation-service.js'
 import { ParticipantCache } from './participants/participant-cache.js'
 import { AccessTokenKeys } from './tokens/access-token-keys.js'
@@ -108,6 +108,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       credentialRequests: createCredentialRequestService(config, db, keyManager, resolver, logger),
       inFlight: new InFlightRequests(),
     }
+    // Changes of STS clients, participants and keys on other replicas arrive on the same channel.
+    holderSnapshots.addChangeListener((participantId) => {
+      if (participantId === everyHolder) {
+        context.sts.forgetClients()
+        keyManager.forgetAll()
+      } else {
+        context.sts.forgetParticipant(participantId)
+        keyManager.forgetParticipant(participantId)
+      }
+    })
     const publicApp = await buildPublicApp(context)
     const internalApp = await buildInternalApp(context)
     await options.extend?.({ publicApp, internalApp, context })

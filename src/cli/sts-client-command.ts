@@ -14,8 +14,8 @@ const secretLength = { min: 32, max: 512 }
 /**
  * Builds `dcp-identity sts-client`: show a participant's STS client, rotate or set its secret,
  * and rotate the key of the access tokens its STS mints, on the database that `serve` uses. Each
- * change is audited with actor `cli`. A running server drops its cached access token keys when
- * the database notifies it, and keeps accepting the old secret for up to 5 s, its client cache.
+ * change is audited with actor `cli`. A server running on the same database drops what it cached
+ * of the client when PostgreSQL notifies it of the change.
  */
 export function stsClientCommand(setExitCode: (code: number) => void): Command {
   const stsClient = new Command('sts-client')

@@ -29,7 +29,7 @@ export const keyVariables = {
     default: 10,
     unit: 'seconds',
     description:
-      'Time a default-key lookup is cached; other replicas see a rotation or revocation within it. 0 turns the cache off.',
+      'Time a default-key lookup is cached. Other replicas drop it when PostgreSQL notifies them of a key change, and within this time while notifications do not arrive. 0 turns the cache off.',
   }),
   KMS_REGION: variable({
     parse: awsRegion,

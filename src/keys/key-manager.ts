@@ -72,8 +72,10 @@ export interface KeyManager {
   revoke(participantId: string, keyId: string, change?: ChangeOptions): Promise<ParticipantKey>
   /** Loads the private parts of all default keys into memory and returns how many it loaded. */
   preload(): Promise<number>
-  /** Drops the cached default keys and DID of a participant, after it was deleted in this process. */
+  /** Drops the cached default keys and DID of a participant whose keys changed or that was deleted. */
   forgetParticipant(participantId: string): void
+  /** Drops every cached default key and DID, such as when change notifications may have been missed. */
+  forgetAll(): void
 }
 
 export interface KeyManagerOptions {
@@ -317,6 +319,12 @@ class CachingKeyManager implements KeyManager {
   forgetParticipant(participantId: string): void {
     this.#invalidate(participantId)
     this.#participantIds.deleteWhere((_did, id) => id === participantId)
+  }
+
+  forgetAll(): void {
+    this.#generation += 1
+    this.#defaults.clear()
+    this.#participantIds.clear()
   }
 
   #invalidate(participantId: string): void {

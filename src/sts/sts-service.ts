@@ -37,7 +37,10 @@ export interface SecureTokenServiceOptions {
   keyManager: KeyManager
   accessTokenKeys: AccessTokenKeys
   tokens: TokenConfig
-  /** How long a client lookup is cached; a rotated secret takes effect on other replicas within it. */
+  /**
+   * How long a client lookup is cached. Other replicas drop it when notified of a change, and take a
+   * rotated secret within this time while notifications do not arrive.
+   */
   clientCacheTtlSeconds?: number
   now?: () => number
 }
@@ -106,6 +109,15 @@ export class SecureTokenService {
   /** Forgets cached client lookups, after a secret changed in this process. */
   forgetClients(): void {
     this.#clients.clear()
+    this.#generation += 1
+  }
+
+  /**
+   * Forgets the cached client of a participant whose client or state changed, on this replica or
+   * another, and every client id cached as unknown, which a new client may now have.
+   */
+  forgetParticipant(participantId: string): void {
+    this.#clients.deleteWhere((_clientId, client) => client === null || client.participantId === participantId)
     this.#generation += 1
   }
 
