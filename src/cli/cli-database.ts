@@ -49,7 +49,10 @@ export function printTable(header: string[], rows: string[][]): void {
   }
 }
 
-/** Prints one value, or a list of values, as indented JSON. */
-export function printJson(values: readonly unknown[]): void {
-  process.stdout.write(`${JSON.stringify(values.length === 1 ? values[0] : values, null, 2)}\n`)
+/**
+ * Prints a value as indented JSON. A command that lists prints an array, also of one or no
+ * element, so scripts read every result the same way.
+ */
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`)
 }

@@ -64,7 +64,7 @@ export function credentialsCommand(setExitCode: (code: number) => void): Command
           },
         )
         const request = await audited(spec)(async () => outcome())
-        printRequests([request], options.json)
+        printRequests(request, options.json)
         return exitCodes.ok
       })()
     })
@@ -107,11 +107,13 @@ function withService(config: Config, work: (context: CredentialsContext) => Prom
   })
 }
 
-function printRequests(requests: CredentialRequest[], json: boolean | undefined): void {
+/** Prints one request, or the requests of a list, which as JSON is an array even of one request. */
+function printRequests(printed: CredentialRequest | CredentialRequest[], json: boolean | undefined): void {
   if (json) {
-    printJson(requests)
+    printJson(printed)
     return
   }
+  const requests = Array.isArray(printed) ? printed : [printed]
   const header = ['ID', 'STATE', 'ISSUER', 'CREDENTIALS', 'ATTEMPTS', 'LAST ERROR', 'CREATED']
   const rows = requests.map((request) => [
     request.id,

@@ -46,7 +46,7 @@ export function keysCommand(setExitCode: (code: number) => void): Command {
           detail: { ...request },
           resultDetail: (key: unknown) => ({ keyId: (key as ParticipantKey).id }),
         }
-        printKeys([await keyManager.create(participantId, request, audited(spec))], options.json)
+        printKeys(await keyManager.create(participantId, request, audited(spec)), options.json)
       })(),
     )
 
@@ -76,7 +76,7 @@ export function keysCommand(setExitCode: (code: number) => void): Command {
           participantId,
           resultDetail: (key: unknown) => ({ newKeyId: (key as ParticipantKey).id }),
         }
-        printKeys([await keyManager.rotate(participantId, keyId, audited(spec))], options.json)
+        printKeys(await keyManager.rotate(participantId, keyId, audited(spec)), options.json)
       })(),
     )
 
@@ -89,7 +89,7 @@ export function keysCommand(setExitCode: (code: number) => void): Command {
     .action((participantId: string, keyId: string, options: { json?: boolean }) =>
       run(async ({ keyManager, audited }) => {
         const spec = { action: 'key.revoke', target: `key:${keyId}`, participantId }
-        printKeys([await keyManager.revoke(participantId, keyId, audited(spec))], options.json)
+        printKeys(await keyManager.revoke(participantId, keyId, audited(spec)), options.json)
       })(),
     )
 
@@ -109,11 +109,13 @@ function withKeys(config: Config, work: (context: KeyCommandContext) => Promise<
   })
 }
 
-function printKeys(keys: ParticipantKey[], json: boolean | undefined): void {
+/** Prints one key, or the keys of a list, which as JSON is an array even of one key. */
+function printKeys(printed: ParticipantKey | ParticipantKey[], json: boolean | undefined): void {
   if (json) {
-    printJson(keys)
+    printJson(printed)
     return
   }
+  const keys = Array.isArray(printed) ? printed : [printed]
   const header = ['ID', 'FRAGMENT', 'ALGORITHM', 'CUSTODY', 'STATE', 'USAGES', 'DEFAULT FOR', 'CREATED']
   const rows = keys.map((key) => [
     key.id,

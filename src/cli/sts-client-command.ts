@@ -88,7 +88,7 @@ export function stsClientCommand(setExitCode: (code: number) => void): Command {
           return accessTokenKeys.rotate(participantId, tx)
         })
         const rotated = { participantId, keyId: key.id, createdAt: key.createdAt.toISOString() }
-        if (options.json) printJson([rotated])
+        if (options.json) printJson(rotated)
         else printTable(['PARTICIPANT', 'KEY ID', 'CREATED'], [[rotated.participantId, rotated.keyId, rotated.createdAt]])
         return exitCodes.ok
       })(),
@@ -129,7 +129,7 @@ function printClient(client: StsClient, clientSecret: string | undefined, json: 
     ...(clientSecret === undefined ? {} : { clientSecret }),
   }
   if (json) {
-    printJson([fields])
+    printJson(fields)
     return
   }
   const header = ['PARTICIPANT', 'CLIENT ID', 'CREATED', 'SECRET CHANGED', ...(clientSecret === undefined ? [] : ['CLIENT SECRET'])]

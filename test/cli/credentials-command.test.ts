@@ -54,7 +54,7 @@ t.test('request and list through the CLI', { skip: process.env.DATABASE_URL ? fa
   const listed = await runCli(['credentials', 'requests', '--participant', 'wallet1', '--state', 'issued', '--json'], env)
   t.equal(listed.code, 0, listed.stderr)
   const items = JSON.parse(listed.stdout)
-  t.equal(items.id, request.id, 'the one issued request')
+  t.same(items.map((item: { id: string }) => item.id), [request.id], 'the one issued request, in an array')
 
   const unknown = await runCli(['credentials', 'request', '--participant', 'wallet1', '--issuer', setup.issuerDid, '--type', 'NoSuchCredential'], env)
   t.equal(unknown.code, 1)

@@ -50,6 +50,9 @@ t.test('keys create, list, rotate, revoke', async (t) => {
   const revoked = await run('keys', 'revoke', 'acme', key.id, '--json')
   t.equal(JSON.parse(revoked.stdout).state, 'revoked')
 
+  const active = JSON.parse((await run('keys', 'list', 'acme', '--json')).stdout)
+  t.same(active.map((listedKey: { id: string }) => listedKey.id), [fresh.id], 'a list of one key is an array')
+
   const listed = await run('keys', 'list', 'acme', '--include-revoked')
   const lines = listed.stdout.trim().split('\n')
   t.match(lines[0], /^ID +FRAGMENT +ALGORITHM +CUSTODY +STATE +USAGES +DEFAULT FOR +CREATED$/)
