@@ -1,4 +1,4 @@
-import type { Config } from '../config/config.js'
+import { loadConfig, type Config } from '../config/config.js'
 import { AppError } from '../errors/app-error.js'
 import type { TransactionRunner } from '../keys/key-manager.js'
 import { createLogger, type Logger } from '../observability/logger.js'
@@ -16,6 +16,14 @@ export interface CliDatabase {
   logger: Logger
   /** Returns a transaction runner that also writes the change's audit row, with actor `cli`. */
   audited(spec: AuditSpec): TransactionRunner
+}
+
+/**
+ * Loads the configuration as `serve` does, except that LOG_LEVEL defaults to `warn`: info lines
+ * such as "key store opened" would bury the command's own output.
+ */
+export function loadCommandConfig(): Config {
+  return loadConfig({ LOG_LEVEL: 'warn', ...process.env })
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander'
-import { loadConfig, type Config } from '../config/config.js'
+import type { Config } from '../config/config.js'
 import { HostedDidLookup } from '../did/hosted-did-lookup.js'
 import { DidResolver } from '../did/resolver.js'
 import type { CredentialRequestService } from '../holder/credential-request-service.js'
@@ -7,7 +7,7 @@ import { createCredentialRequestService } from '../holder/credential-request-tas
 import { openKeyStore } from '../keys/key-store.js'
 import { listCredentialRequests, type CredentialRequest, type CredentialRequestState } from '../storage/credential-request-repository.js'
 import { getParticipant } from '../storage/participant-repository.js'
-import { printJson, printTable, withCliDatabase, type CliDatabase } from './cli-database.js'
+import { loadCommandConfig, printJson, printTable, withCliDatabase, type CliDatabase } from './cli-database.js'
 import { exitCodes } from './exit-codes.js'
 
 interface CredentialsContext extends CliDatabase {
@@ -27,7 +27,7 @@ export function credentialsCommand(setExitCode: (code: number) => void): Command
     .showHelpAfterError('(add --help for usage)')
     .exitOverride()
   const run = (work: (context: CredentialsContext) => Promise<number>) => async () => {
-    setExitCode(await withService(loadConfig(), work))
+    setExitCode(await withService(loadCommandConfig(), work))
   }
 
   credentials

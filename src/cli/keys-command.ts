@@ -1,10 +1,10 @@
 import { Command, Option } from 'commander'
-import { loadConfig, type Config } from '../config/config.js'
+import type { Config } from '../config/config.js'
 import type { ChangeOptions, KeyManager } from '../keys/key-manager.js'
 import { openKeyStore } from '../keys/key-store.js'
 import { keyAlgorithms, keyCustodies, keyUsages, type KeyAlgorithm, type KeyCustody, type KeyUsage, type ParticipantKey } from '../keys/key.js'
 import type { AuditSpec } from '../storage/audited-transaction.js'
-import { printJson, printTable, withCliDatabase } from './cli-database.js'
+import { loadCommandConfig, printJson, printTable, withCliDatabase } from './cli-database.js'
 import { exitCodes } from './exit-codes.js'
 
 interface KeyCommandContext {
@@ -25,7 +25,7 @@ export function keysCommand(setExitCode: (code: number) => void): Command {
     // Subcommands made with .command() copy this, so usage errors reach main() instead of exiting.
     .exitOverride()
   const run = (work: (context: KeyCommandContext) => Promise<void>) => async () => {
-    setExitCode(await withKeys(loadConfig(), work))
+    setExitCode(await withKeys(loadCommandConfig(), work))
   }
 
   keys

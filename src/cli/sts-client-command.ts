@@ -1,11 +1,10 @@
 import { Command } from 'commander'
-import { loadConfig } from '../config/config.js'
 import { digest } from '../participants/api-key-secret.js'
 import { getParticipant } from '../storage/participant-repository.js'
 import { getStsClient, replaceStsClientSecret, type StsClient } from '../storage/sts-client-repository.js'
 import { generateClientSecret } from '../sts/client-secret.js'
 import { AccessTokenKeys } from '../tokens/access-token-keys.js'
-import { printJson, printTable, withCliDatabase, type CliDatabase } from './cli-database.js'
+import { loadCommandConfig, printJson, printTable, withCliDatabase, type CliDatabase } from './cli-database.js'
 import { exitCodes } from './exit-codes.js'
 
 /** Lengths of a secret that `set-secret` accepts, as the admin API does. */
@@ -23,7 +22,7 @@ export function stsClientCommand(setExitCode: (code: number) => void): Command {
     .showHelpAfterError('(add --help for usage)')
     .exitOverride()
   const run = (work: (cli: CliDatabase) => Promise<number>) => async () => {
-    setExitCode(await withCliDatabase(loadConfig(), work))
+    setExitCode(await withCliDatabase(loadCommandConfig(), work))
   }
 
   stsClient

@@ -97,6 +97,16 @@ t.test('rotate-access-token-key keeps the key before it', async (t) => {
   t.same(remaining.map((key) => key.id), [ids[2], ids[1]], 'the newest two, newest first')
 })
 
+t.test('commands log warnings only by default', async (t) => {
+  const { LOG_LEVEL: _silent, ...unset } = env
+  const quiet = await runCli(['keys', 'list', 'acme'], unset)
+  t.equal(quiet.code, 0, quiet.stderr)
+  t.equal(quiet.stderr, '', 'no info lines without LOG_LEVEL')
+  const verbose = await runCli(['keys', 'list', 'acme'], { ...unset, LOG_LEVEL: 'info' })
+  t.match(verbose.stderr, /"msg":"key store opened"/, 'LOG_LEVEL=info shows them')
+  t.notMatch(verbose.stdout, /key store opened/, 'on standard error only')
+})
+
 t.test('errors, usage and audit', async (t) => {
   const missing = await runCli(['sts-client', 'rotate-secret', 'nobody'], env)
   t.equal(missing.code, 1)
