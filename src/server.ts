@@ -109,6 +109,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       inFlight: new InFlightRequests(),
     }
     // Changes of STS clients, participants and keys on other replicas arrive on the same channel.
+    // NOTE: credential and policy changes notify it too, so each also drops that participant's
+    // cached client and keys and scans both caches once; a bulk change of many rows repeats this.
     holderSnapshots.addChangeListener((participantId) => {
       if (participantId === everyHolder) {
         context.sts.forgetClients()

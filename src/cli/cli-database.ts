@@ -8,7 +8,7 @@ import { migrate } from '../storage/migrate.js'
 import { openDatabase } from '../storage/open-database.js'
 import { exitCodes } from './exit-codes.js'
 
-/** The database of the configuration, as a CLI command that changes it gets it. */
+/** The configured database with its logger and audit helper, as a CLI command receives them. */
 export interface CliDatabase {
   config: Config
   db: Database
@@ -19,8 +19,8 @@ export interface CliDatabase {
 }
 
 /**
- * Loads the configuration as `serve` does, except that LOG_LEVEL defaults to `warn`: info lines
- * such as "key store opened" would bury the command's own output.
+ * Loads the configuration as `serve` does, except that LOG_LEVEL defaults to `warn`, because info
+ * lines such as "key store opened" would bury the command's own output.
  */
 export function loadCommandConfig(): Config {
   return loadConfig({ LOG_LEVEL: 'warn', ...process.env })

@@ -45,8 +45,7 @@ export function stsClientCommand(setExitCode: (code: number) => void): Command {
     .action((participantId: string, options: { json?: boolean }) =>
       run(async ({ audited }) => {
         const clientSecret = generateClientSecret()
-        const spec = { action: 'sts-client.rotate-secret', target: `sts-client:${participantId}`, participantId }
-        const client = await audited(spec)((tx) => replaceStsClientSecret(tx, participantId, digest(clientSecret)))
+        const client = await replaceSecret(audited, 'sts-client.rotate-secret', participantId, clientSecret)
         printClient(client, clientSecret, options.json)
         return exitCodes.ok
       })(),
@@ -61,8 +60,7 @@ export function stsClientCommand(setExitCode: (code: number) => void): Command {
       // Read before the database opens, so a usage error leaves no audit row.
       const clientSecret = await readSecret(this)
       await run(async ({ audited }) => {
-        const spec = { action: 'sts-client.set-secret', target: `sts-client:${participantId}`, participantId }
-        const client = await audited(spec)((tx) => replaceStsClientSecret(tx, participantId, digest(clientSecret)))
+        const client = await replaceSecret(audited, 'sts-client.set-secret', participantId, clientSecret)
         printClient(client, undefined, options.json)
         return exitCodes.ok
       })()
@@ -94,6 +92,12 @@ export function stsClientCommand(setExitCode: (code: number) => void): Command {
     )
 
   return stsClient
+}
+
+/** Stores the digest of a participant's new client secret, audited under `action`. */
+function replaceSecret(audited: CliDatabase['audited'], action: string, participantId: string, clientSecret: string): Promise<StsClient> {
+  const spec = { action, target: `sts-client:${participantId}`, participantId }
+  return audited(spec)((tx) => replaceStsClientSecret(tx, participantId, digest(clientSecret)))
 }
 
 /**

@@ -61,9 +61,10 @@ export interface KeyManager {
   /** Signs a JWS signing input. ES256 signatures come as `r || s`. */
   sign(key: ParticipantKey, signingInput: Uint8Array, options?: SignOptions): Promise<Uint8Array>
   /**
-   * Returns the default key for a usage of the participant with this DID with its loaded signer,
-   * or undefined when this process has not cached both. Signing through it skips the awaits of
-   * `defaultKeyForDid` and `sign`, which took about a fifth of an STS token's event loop time.
+   * Returns the default key for a usage of the participant with this DID, together with its
+   * loaded signer, or undefined when this process has not cached both. Signing through it skips
+   * the awaits of `defaultKeyForDid` and `sign`, which took about a fifth of an STS token's event
+   * loop time.
    */
   readySigner(did: string, usage: KeyUsage): ReadySigner | undefined
   /** Replaces an active key by a new one with the same usages, algorithm and custody, which becomes the default. */

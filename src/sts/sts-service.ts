@@ -82,7 +82,7 @@ export class SecureTokenService {
     try {
       return this.issueFor(this.#verified(activeOnly(cached), request.clientId, request.clientSecret), request)
     } catch (error) {
-      // A refused client, rejected like every other failure of a token request.
+      // A rejected client becomes a rejected promise, like every other failed token request.
       return Promise.reject(error)
     }
   }

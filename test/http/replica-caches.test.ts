@@ -19,7 +19,7 @@ async function eventually(check: () => Promise<boolean>, ms = 2000): Promise<boo
 
 // Two replicas on one PostgreSQL database. Their STS client cache lives 5 s and their key cache
 // 10 s, so a change seen within 2 s on the other replica came through the change notifications.
-t.test('postgres: changes on one replica reach the caches of another', { skip: !process.env.DATABASE_URL }, async (t) => {
+t.test('postgres: changes reach other replicas', { skip: !process.env.DATABASE_URL }, async (t) => {
   const url = await createPostgresDatabase(t)
   const replicas = []
   for (let i = 0; i < 2; i++) {

@@ -209,7 +209,7 @@ for (const kind of databaseKinds) {
       t.equal(cached.json().error, 'invalid_client')
     })
 
-    t.test('a DID deleted and created again signs with its new key', async (t) => {
+    t.test('recreated DID signs with new key', async (t) => {
       const reusedDid = 'did:web:localhost%3A8080:companyr'
       const request = (secret: string) => tokenRequest({ ...base, client_id: reusedDid, client_secret: secret })
       t.equal((await request('x'.repeat(43))).statusCode, 401, 'unknown before it exists')

@@ -284,7 +284,7 @@ for (const kind of databaseKinds) {
     t.ok(db.queries > before, 'an expired lookup reads the database again')
   })
 
-  t.test(`${kind}: ready signer once the key and its signer are cached`, async (t) => {
+  t.test(`${kind}: ready signer after caching`, async (t) => {
     const db = await createTestDatabase(t, kind)
     const first = await openTestKeyStore(t, db)
     const participant = await addParticipant(db, 'acme')
@@ -360,7 +360,7 @@ for (const kind of databaseKinds) {
     t.equal((await keyManager.defaultKeyForDid(did, 'sign_token')).id, second.id, 'the DID now names the new participant')
   })
 
-  t.test(`${kind}: a frozen header is encoded once, other headers every time`, async (t) => {
+  t.test(`${kind}: frozen header encoded once`, async (t) => {
     const db = await createTestDatabase(t, kind)
     const { keyManager } = await openTestKeyStore(t, db)
     const participant = await addParticipant(db, 'acme')

@@ -122,7 +122,7 @@ export const participantRoutes: FastifyPluginAsyncTypebox<{ context: AppContext 
         },
       )
       // A lookup of the new client id may be cached as unknown, which would reject it for up to 5 s.
-      context.sts.forgetClients()
+      context.sts.forgetParticipant(participant.id)
       context.participants.forget()
       context.hostedDids.forget()
       request.log.info({ participantId: participant.id, did: participant.did }, 'participant created')
